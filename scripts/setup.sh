@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Create or refresh the project's virtual environment and system tools.
+# Sourced by scripts/demo.sh and scripts/test.sh; safe to run again (fast when nothing changed).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${ZOO_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "[setup] creating virtual environment $VENV with $PYTHON"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+# Reinstall only when the packaging files changed since the last successful install.
+stamp="$VENV/.zoo-install-stamp"
+want="$(cat "$ROOT/setup.cfg" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "[setup] installing keras-zoo and its dependencies into $VENV (about a minute the first time)"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+  echo "$want" > "$stamp"
+else
+  echo "[setup] environment up to date ($VENV)"
+fi
+
+# graphviz's `dot` renders plot_model diagrams; without it the zoo writes DOT source instead.
+if ! command -v dot >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing graphviz with apt-get"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1 \
+        || echo "[setup] could not install graphviz; diagrams will be written as DOT source"
+    fi
+  else
+    echo "[setup] graphviz is missing and apt-get needs root here; diagrams will be written as DOT source"
+  fi
+fi
+
+export PATH="$VENV/bin:$PATH"
+# Keep TensorFlow's C++ start-up chatter out of the output.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"

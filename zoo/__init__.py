@@ -1,0 +1,42 @@
+"""keras-zoo: compiled, tunable Keras 3 models for the classic neural-network architectures.
+
+``import zoo`` registers every builder without importing Keras or TensorFlow; Keras is
+imported when the first model is built.
+"""
+
+from zoo.architectures import (
+    logistic_regression,
+    mcculloch_pitts,
+    mlp,
+    mnist_mlp,
+    neuron,
+    perceptron,
+)
+from zoo.distribute import get_strategy
+from zoo.heads import TASKS, Head, Task, head_for, infer_head
+from zoo.initializers import initializer_for
+from zoo.registry import build, describe, list_models, register
+from zoo.saving import load_model
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TASKS",
+    "Head",
+    "Task",
+    "build",
+    "describe",
+    "get_strategy",
+    "head_for",
+    "infer_head",
+    "initializer_for",
+    "list_models",
+    "load_model",
+    "logistic_regression",
+    "mcculloch_pitts",
+    "mlp",
+    "mnist_mlp",
+    "neuron",
+    "perceptron",
+    "register",
+]

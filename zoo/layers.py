@@ -1,0 +1,83 @@
+"""The zoo's own serialisable layers and models.
+
+Importing this module registers them with Keras, so saved models load back with plain
+`keras.saving.load_model` (safe mode, no ``custom_objects``). Every builder that uses them
+imports this module; in a fresh process call `zoo.load_model` or ``import zoo.layers`` first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class Heaviside(keras.layers.Layer):
+    """The step function of seed 001: 1 where ``z >= 0``, else 0.
+
+    It has no gradient; models with this output learn by the perceptron rule or not at all.
+    """
+
+    def call(self, inputs: Any) -> Any:
+        return ops.cast(ops.greater_equal(inputs, 0), self.compute_dtype)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class Perceptron(keras.Model):
+    """Rosenblatt's perceptron: a weighted sum through a Heaviside step.
+
+    `fit` applies the perceptron learning rule of seed 001 instead of gradient descent:
+    a positive sample predicted 0 adds ``x`` to the weights (``w += x``), a negative
+    sample predicted 1 subtracts it (``w -= x``); the bias moves the same way, as the
+    weight of a constant input 1. With ``batch_size=1`` this is the textbook online rule;
+    larger batches add up the corrections of the batch.
+
+    Args:
+        input_dim: Number of input features.
+        learning_rate: Step size of the rule (1 in the notes).
+        **kwargs: Passed to `keras.Model` (``name``, ``dtype``, ...).
+    """
+
+    def __init__(self, input_dim: int, learning_rate: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.input_dim = int(input_dim)
+        self.learning_rate = float(learning_rate)
+        self.weighted_sum = keras.layers.Dense(
+            1, kernel_initializer="zeros", bias_initializer="zeros", name="weighted_sum"
+        )
+        self.step = Heaviside(name="step")
+        self.build((None, self.input_dim))
+
+    def build(self, input_shape: Any) -> None:
+        self.weighted_sum.build(input_shape)
+        self.built = True
+
+    def call(self, inputs: Any) -> Any:
+        return self.step(self.weighted_sum(inputs))
+
+    def train_step(self, data: Any) -> dict[str, Any]:
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        x = ops.cast(x, self.compute_dtype)
+        y_pred = self(x)
+        y = ops.reshape(ops.cast(y, y_pred.dtype), ops.shape(y_pred))
+        # +1 for a missed positive (w += x), -1 for a false positive (w -= x), 0 when right.
+        correction = self.learning_rate * (y - y_pred)
+        self.weighted_sum.kernel.assign_add(ops.matmul(ops.transpose(x), correction))
+        self.weighted_sum.bias.assign_add(ops.sum(correction, axis=0))
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred, sample_weight=sample_weight)
+        return {m.name: m.result() for m in self.metrics}
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update({"input_dim": self.input_dim, "learning_rate": self.learning_rate})
+        return config

@@ -1,0 +1,36 @@
+"""Loading saved zoo models."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from zoo._lazy import keras
+from zoo.validation import invalid_type, invalid_value
+
+
+def load_model(path: str | os.PathLike[str], **kwargs: Any) -> Any:
+    """Loads a `.keras` file saved from a zoo model, in any process.
+
+    Registers the zoo's own layers first (see `zoo.layers`), then defers to
+    `keras.saving.load_model` with its defaults (safe mode on).
+
+    Args:
+        path: The `.keras` file.
+        **kwargs: Passed to `keras.saving.load_model`.
+
+    Returns:
+        The `keras.Model`.
+
+    Raises:
+        ValueError: If `path` does not exist or is not a `.keras` file.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise invalid_type("path", "a path to a .keras file", path)
+    if not str(path).endswith(".keras"):
+        raise invalid_value("path", "must end in '.keras' (the Keras 3 format)", str(path))
+    if not os.path.isfile(path):
+        raise invalid_value("path", "must be an existing file", str(path))
+    import zoo.layers  # noqa: F401  (registers Heaviside, Perceptron)
+
+    return keras.saving.load_model(path, **kwargs)

@@ -1,0 +1,142 @@
+"""One error template for every argument the zoo checks (scikit-learn style).
+
+Every message states the rule, the allowed values where there is a list, and ends
+with ``Received: name=value`` so the user sees what they passed.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def _received(name: str, value: Any) -> str:
+    return f"Received: {name}={value!r}"
+
+
+def invalid_value(name: str, rule: str, value: Any) -> ValueError:
+    """Returns the zoo's `ValueError` for `name` breaking `rule`."""
+    return ValueError(f"`{name}` {rule}. {_received(name, value)}")
+
+
+def invalid_type(name: str, expected: str, value: Any) -> TypeError:
+    """Returns the zoo's `TypeError` for `name` not being of the `expected` kind."""
+    return TypeError(
+        f"`{name}` must be {expected}, not {type(value).__name__}. {_received(name, value)}"
+    )
+
+
+def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
+    """Checks that `value` is one of `choices` and returns it."""
+    choices = tuple(choices)
+    if value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise invalid_value(name, f"must be one of {allowed}", value)
+    return value
+
+
+def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Checks that `value` is an integer (not a bool) within the bounds; returns it as `int`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise invalid_type(name, "an integer", value)
+    if minimum is not None and value < minimum:
+        raise invalid_value(name, f"must be an integer >= {minimum}", value)
+    if maximum is not None and value > maximum:
+        raise invalid_value(name, f"must be an integer <= {maximum}", value)
+    return int(value)
+
+
+def check_float(
+    name: str,
+    value: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: bool = False,
+    exclusive_maximum: bool = False,
+) -> float:
+    """Checks that `value` is a finite real number within the bounds; returns it as `float`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise invalid_type(name, "a number", value)
+    value = float(value)
+    if not math.isfinite(value):
+        raise invalid_value(name, "must be a finite number", value)
+    if minimum is not None and (value <= minimum if exclusive_minimum else value < minimum):
+        op = ">" if exclusive_minimum else ">="
+        raise invalid_value(name, f"must be {op} {minimum}", value)
+    if maximum is not None and (value >= maximum if exclusive_maximum else value > maximum):
+        op = "<" if exclusive_maximum else "<="
+        raise invalid_value(name, f"must be {op} {maximum}", value)
+    return value
+
+
+def check_shape(name: str, value: Any, *, ndims: Sequence[int] | None = None) -> tuple[int, ...]:
+    """Checks an input shape (without the batch axis): a tuple of positive ints.
+
+    Args:
+        name: The argument's name, for the message.
+        value: The shape; an int is accepted as a 1-D shape.
+        ndims: The allowed numbers of dimensions, or None for any.
+
+    Returns:
+        The shape as a tuple of ints.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or not value:
+        raise invalid_type(name, "a non-empty tuple of positive integers such as (28, 28, 1)", value)
+    if any(isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1 for d in value):
+        raise invalid_value(name, "must contain positive integers only (no batch axis, no None)", value)
+    if ndims is not None and len(value) not in ndims:
+        allowed = " or ".join(str(n) for n in ndims)
+        raise invalid_value(name, f"must have {allowed} dimension(s) (without the batch axis)", value)
+    return tuple(int(d) for d in value)
+
+
+def check_per_layer(name: str, value: Any, layers: int, *, minimum: int = 1) -> tuple[int, ...]:
+    """Expands an int or a per-layer sequence of ints to one int per layer.
+
+    Args:
+        name: The argument's name, for the message.
+        value: One int for every layer, or a sequence with exactly `layers` ints.
+        layers: The number of layers.
+        minimum: The smallest allowed value.
+
+    Returns:
+        A tuple of `layers` ints.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return (check_int(name, value, minimum=minimum),) * layers
+    if not isinstance(value, (tuple, list)):
+        raise invalid_type(name, "an int or a sequence of ints (one per layer)", value)
+    if len(value) != layers:
+        raise invalid_value(name, f"must have one entry per layer ({layers})", value)
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
+            raise invalid_value(name, f"must contain integers >= {minimum}", value)
+    return tuple(int(v) for v in value)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Checks that `value` is a bool."""
+    if not isinstance(value, bool):
+        raise invalid_type(name, "True or False", value)
+    return value
+
+
+def check_seed(value: Any) -> int | None:
+    """Checks a `seed` argument: None or a non-negative int."""
+    if value is None:
+        return None
+    return check_int("seed", value, minimum=0)
+
+
+def check_name(value: Any, default: str) -> str:
+    """Checks a model `name` argument; None gives `default`."""
+    if value is None:
+        return default
+    if not isinstance(value, str) or not value:
+        raise invalid_type("name", "a non-empty string", value)
+    return value
