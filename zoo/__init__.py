@@ -16,7 +16,7 @@ from zoo.distribute import get_strategy
 from zoo.heads import TASKS, Head, Task, head_for, infer_head
 from zoo.initializers import initializer_for
 from zoo.registry import build, describe, list_models, register
-from zoo.saving import load_model
+from zoo.saving import load_model, save_model
 
 __version__ = "0.1.0"
 
@@ -39,4 +39,5 @@ __all__ = [
     "neuron",
     "perceptron",
     "register",
+    "save_model",
 ]

@@ -126,11 +126,15 @@ def get_entry(name: str) -> ModelEntry:
     return _REGISTRY[name]
 
 
-def build(name: str, **kwargs: Any) -> Any:
+def build(name: str, /, **kwargs: Any) -> Any:
     """Builds the registered model `name`; keyword arguments go to its builder.
 
     Example:
         >>> model = zoo.build("mlp", input_shape=(30,), task="binary")
+
+    Args:
+        name: A registered name (positional only, so ``name=`` still reaches the builder).
+        **kwargs: Builder arguments.
 
     Returns:
         The compiled (unless ``compile=False``) `keras.Model`.

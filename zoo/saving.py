@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Any
 
 from zoo._lazy import keras
@@ -34,3 +35,33 @@ def load_model(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     import zoo.layers  # noqa: F401  (registers Heaviside, Perceptron)
 
     return keras.saving.load_model(path, **kwargs)
+
+
+def save_model(model: Any, path: str | os.PathLike[str]) -> str:
+    """Saves `model` to a `.keras` file atomically: a crash never leaves half a file.
+
+    Writes to a temporary file in the same folder, then renames it over `path`.
+
+    Args:
+        model: A `keras.Model`.
+        path: Destination ending in `.keras`; missing folders are created.
+
+    Returns:
+        The path written, as a string.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise invalid_type("path", "a path ending in .keras", path)
+    path = os.fspath(path)
+    if not path.endswith(".keras"):
+        raise invalid_value("path", "must end in '.keras' (the Keras 3 format)", path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".keras", dir=folder)
+    os.close(fd)
+    try:
+        model.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path

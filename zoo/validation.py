@@ -137,6 +137,8 @@ def check_name(value: Any, default: str) -> str:
     """Checks a model `name` argument; None gives `default`."""
     if value is None:
         return default
-    if not isinstance(value, str) or not value:
-        raise invalid_type("name", "a non-empty string", value)
+    if not isinstance(value, str):
+        raise invalid_type("name", "a string", value)
+    if not value:
+        raise invalid_value("name", "must be a non-empty string", value)
     return value

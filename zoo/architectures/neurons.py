@@ -68,7 +68,7 @@ def neuron(
             raise invalid_value("weights", f"must have one number per input feature ({n_features}); "
                                 "pass weights=None to draw them", weights)
         weights = np.asarray([check_float("weights", w) if isinstance(w, numbers.Real) else w
-                              for w in weights], dtype="float32").reshape(n_features, 1)
+                              for w in weights], dtype="float64").reshape(n_features, 1)
     bias = None if bias is None else check_float("bias", bias)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name="neuron")
@@ -80,7 +80,7 @@ def neuron(
         if weights is not None or bias is not None:
             kernel, current_bias = layer.get_weights()
             layer.set_weights([kernel if weights is None else weights,
-                               current_bias if bias is None else np.full((1,), bias, "float32")])
+                               current_bias if bias is None else np.full((1,), bias)])
         return finish(inputs, outputs, name=name, head=head, optimizer=optimizer,
                       learning_rate=learning_rate, compile=compile)
 

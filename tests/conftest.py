@@ -1,0 +1,25 @@
+"""Test set-up: Keras and matplotlib write to temp folders, never to the home directory."""
+
+import os
+import tempfile
+
+# Must happen before Keras or matplotlib is imported anywhere in the session.
+_scratch = tempfile.mkdtemp(prefix="zoo-tests-")
+os.environ.setdefault("KERAS_HOME", os.path.join(_scratch, "keras"))
+os.environ.setdefault("MPLCONFIGDIR", os.path.join(_scratch, "mpl"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def float64():
+    """Runs a test with Keras's float type set to float64, then restores it."""
+    import keras
+
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    yield
+    keras.config.set_floatx(previous)

@@ -1,0 +1,82 @@
+"""Every registered model keeps the builder contract (scikit-learn's test_common, timm style).
+
+A new builder joins these tests by being registered.
+"""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo import registry
+from helpers import targets_for
+
+MODELS = zoo.list_models()
+
+
+def _inputs(entry, n, rng):
+    shape = entry.smoke.get("input_shape", entry.defaults()["input_shape"])
+    return rng.random((n, *shape)).astype("float32")
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_builds_with_defaults_and_is_compiled(name):
+    entry = registry.get_entry(name)
+    model = zoo.build(name, **entry.offline)
+    assert model.compiled
+    assert model.name == name
+    assert model.count_params() > 0
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fit_step_then_save_and_load_give_identical_predictions(name, tmp_path):
+    entry = registry.get_entry(name)
+    rng = np.random.default_rng(0)
+    model = zoo.build(name, **entry.smoke)
+    x = _inputs(entry, 16, rng)
+    y = targets_for(model, 16, rng)
+    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert np.isfinite(history.history["loss"][-1])
+    before = model.predict(x, verbose=0)
+    assert before.shape[0] == 16
+
+    path = zoo.save_model(model, tmp_path / f"{name}.keras")
+    import keras
+
+    loaded = keras.saving.load_model(path)  # safe_mode on, no custom_objects
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), before)
+    assert type(loaded) is type(model)
+    assert list(tmp_path.iterdir()) == [tmp_path / f"{name}.keras"], "temp files left behind"
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_compile_false_returns_uncompiled_model(name):
+    entry = registry.get_entry(name)
+    assert not zoo.build(name, **entry.smoke, compile=False).compiled
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_signature_follows_the_contract(name):
+    entry = registry.get_entry(name)
+    params = inspect.signature(entry.builder).parameters
+    first, *rest = params.values()
+    assert first.name == "input_shape"
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in rest)
+    assert {"compile", "strategy", "name"} <= set(params)
+    assert entry.summary, "builders need a docstring"
+
+
+@pytest.mark.parametrize("name", [n for n in MODELS if "seed" in registry.get_entry(n).defaults()])
+def test_seed_makes_weights_reproducible_without_global_seeding(name):
+    entry = registry.get_entry(name)
+    a = zoo.build(name, **entry.smoke, seed=3).get_weights()
+    b = zoo.build(name, **entry.smoke, seed=3).get_weights()
+    for wa, wb in zip(a, b):
+        np.testing.assert_array_equal(wa, wb)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_unknown_keyword_is_refused(name):
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        zoo.build(name, not_an_argument=1)
