@@ -1,0 +1,40 @@
+"""The default heads learn real scikit-learn datasets (bundled: no download)."""
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo import datasets
+
+
+@pytest.mark.slow
+def test_breast_cancer_binary_head_learns():
+    (x, y), (xt, yt) = datasets.breast_cancer()
+    model = zoo.mlp(input_shape=x.shape[1:], task=zoo.infer_head(y), seed=0)
+    model.fit(x, y, epochs=30, batch_size=32, verbose=0)
+    scores = model.evaluate(xt, yt, verbose=0, return_dict=True)
+    assert scores["accuracy"] >= 0.93 and scores["auc"] >= 0.95
+
+
+@pytest.mark.slow
+def test_iris_multiclass_head_learns():
+    (x, y), (xt, yt) = datasets.iris()
+    model = zoo.mlp(input_shape=(4,), task="multiclass", outputs=3, seed=0)
+    model.fit(x, y, epochs=60, batch_size=16, verbose=0)
+    assert model.evaluate(xt, yt, verbose=0, return_dict=True)["accuracy"] >= 0.9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_diabetes_regression_head_beats_the_mean(seed):
+    import keras
+
+    keras.utils.set_random_seed(seed)  # fit's shuffling; the test owns the global state
+    (x, y), (xt, yt) = datasets.diabetes()
+    model = zoo.mlp(input_shape=(10,), task="regression", hidden_layers=1, units=16,
+                    learning_rate=5e-2, seed=seed)
+    stop = keras.callbacks.EarlyStopping(patience=20, restore_best_weights=True)
+    model.fit(x, y, epochs=300, batch_size=32, validation_split=0.2, callbacks=[stop], verbose=0)
+    mse = model.evaluate(xt, yt, verbose=0, return_dict=True)["loss"]
+    baseline = float(np.mean((yt - y.mean()) ** 2))  # predicting the training mean
+    assert mse < 0.8 * baseline
