@@ -44,7 +44,7 @@ def test_sine_sequences_match_the_notes():
 @pytest.mark.parametrize("loader, name", [(datasets.mnist, "mnist"), (datasets.cifar10, "cifar10")])
 def test_download_fails_fast_and_clearly_offline(loader, name, monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(datasets, "_reachable", lambda *a, **k: False)
+    monkeypatch.setattr(datasets._network, "reachable", lambda *a, **k: False)
     start = time.perf_counter()
     with pytest.raises(ConnectionError) as info:
         loader()

@@ -4,13 +4,19 @@
 imported when the first model is built.
 """
 
+from zoo import datasets
 from zoo.architectures import (
+    cnn,
+    fine_tune,
     logistic_regression,
+    lstm,
     mcculloch_pitts,
     mlp,
     mnist_mlp,
     neuron,
     perceptron,
+    simple_rnn,
+    transfer,
 )
 from zoo.distribute import get_strategy
 from zoo.heads import TASKS, Head, Task, head_for, infer_head
@@ -25,6 +31,9 @@ __all__ = [
     "Head",
     "Task",
     "build",
+    "cnn",
+    "datasets",
+    "fine_tune",
     "describe",
     "get_strategy",
     "head_for",
@@ -33,6 +42,7 @@ __all__ = [
     "list_models",
     "load_model",
     "logistic_regression",
+    "lstm",
     "mcculloch_pitts",
     "mlp",
     "mnist_mlp",
@@ -40,4 +50,6 @@ __all__ = [
     "perceptron",
     "register",
     "save_model",
+    "simple_rnn",
+    "transfer",
 ]

@@ -15,16 +15,14 @@ with the training split's mean and deviation. Class labels are int64 ids.
 from __future__ import annotations
 
 import os
-import socket
 from typing import Any
 
 import numpy as np
 
+from zoo import _network
 from zoo.validation import check_bool, check_float, check_int
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-
-_DOWNLOAD_HOST = ("storage.googleapis.com", 443)
 
 
 def _split(x: np.ndarray, y: np.ndarray, *, test_size: float, seed: int, stratify: bool) -> Split:
@@ -135,23 +133,9 @@ def sine_sequences(samples: int = 1, *, timesteps: int = 20, seed: int | None = 
     return waves[:, :-1], waves[:, 1:]
 
 
-def keras_cache_dir() -> str:
-    """The folder where `keras.datasets` keeps its downloads (``$KERAS_HOME/datasets``)."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "datasets")
-
-
-def _reachable(address: tuple[str, int] = _DOWNLOAD_HOST, timeout: float = 3.0) -> bool:
-    try:
-        with socket.create_connection(address, timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 def _ensure_downloadable(name: str, cached: str) -> None:
-    path = os.path.join(keras_cache_dir(), cached)
-    if os.path.exists(path) or _reachable():
+    path = os.path.join(_network.keras_home(), "datasets", cached)
+    if os.path.exists(path) or _network.reachable():
         return
     raise ConnectionError(
         f"Cannot download {name}: no network and no cached copy. Place the file at {path} "

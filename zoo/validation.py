@@ -119,6 +119,17 @@ def check_per_layer(name: str, value: Any, layers: int, *, minimum: int = 1) -> 
     return tuple(int(v) for v in value)
 
 
+def check_int_tuple(name: str, value: Any) -> tuple[int, ...]:
+    """Checks a positive int or a non-empty sequence of positive ints; returns a tuple."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or not value:
+        raise invalid_type(name, "a positive int or a non-empty sequence of them", value)
+    if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1 for v in value):
+        raise invalid_value(name, "must contain positive integers", value)
+    return tuple(int(v) for v in value)
+
+
 def check_bool(name: str, value: Any) -> bool:
     """Checks that `value` is a bool."""
     if not isinstance(value, bool):
