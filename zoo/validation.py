@@ -95,28 +95,23 @@ def check_shape(name: str, value: Any, *, ndims: Sequence[int] | None = None) ->
     return tuple(int(d) for d in value)
 
 
-def check_per_layer(name: str, value: Any, layers: int, *, minimum: int = 1) -> tuple[int, ...]:
-    """Expands an int or a per-layer sequence of ints to one int per layer.
+def check_per_layer(name: str, value: Any, layers: int) -> tuple[int, ...]:
+    """Expands an int or a per-layer sequence of positive ints to one int per layer.
 
     Args:
         name: The argument's name, for the message.
         value: One int for every layer, or a sequence with exactly `layers` ints.
         layers: The number of layers.
-        minimum: The smallest allowed value.
 
     Returns:
         A tuple of `layers` ints.
     """
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return (check_int(name, value, minimum=minimum),) * layers
-    if not isinstance(value, (tuple, list)):
-        raise invalid_type(name, "an int or a sequence of ints (one per layer)", value)
-    if len(value) != layers:
+        return (check_int(name, value, minimum=1),) * layers
+    widths = check_int_tuple(name, value) if layers else tuple(value or ())
+    if len(widths) != layers:
         raise invalid_value(name, f"must have one entry per layer ({layers})", value)
-    for v in value:
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < minimum:
-            raise invalid_value(name, f"must contain integers >= {minimum}", value)
-    return tuple(int(v) for v in value)
+    return widths
 
 
 def check_int_tuple(name: str, value: Any) -> tuple[int, ...]:
