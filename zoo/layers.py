@@ -35,7 +35,8 @@ class Perceptron(keras.Model):
     a positive sample predicted 0 adds ``x`` to the weights (``w += x``), a negative
     sample predicted 1 subtracts it (``w -= x``); the bias moves the same way, as the
     weight of a constant input 1. With ``batch_size=1`` this is the textbook online rule;
-    larger batches add up the corrections of the batch.
+    larger batches add up the corrections of the batch. Training runs on the TensorFlow
+    and PyTorch backends (JAX's stateless `train_step` is not implemented).
 
     Args:
         input_dim: Number of input features.
@@ -60,8 +61,13 @@ class Perceptron(keras.Model):
     def call(self, inputs: Any) -> Any:
         return self.step(self.weighted_sum(inputs))
 
-    def train_step(self, data: Any) -> dict[str, Any]:
-        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+    def train_step(self, *args: Any) -> dict[str, Any]:
+        if len(args) != 1:  # JAX calls train_step(state, data) and wants it stateless
+            raise NotImplementedError(
+                "The perceptron rule trains on the TensorFlow and PyTorch backends; the JAX "
+                f"backend needs a stateless train_step. Received: backend={keras.backend.backend()!r}"
+            )
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(args[0])
         x = ops.cast(x, self.compute_dtype)
         y_pred = self(x)
         y = ops.reshape(ops.cast(y, y_pred.dtype), ops.shape(y_pred))
