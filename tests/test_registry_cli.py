@@ -77,3 +77,12 @@ def test_tour_quick_builds_every_model(capsys, tmp_path):
     assert cli.main(["tour", "--quick", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert f"Built {len(zoo.list_models())}/{len(zoo.list_models())} models." in text
+
+
+def test_benchmark_compare_runs_on_a_tiny_config():
+    from zoo import benchmark
+
+    result = benchmark.compare("mnist_mlp", samples=64, epochs=1, repeats=1)
+    assert result["ratio"] > 0 and len(result["zoo_times"]) == len(result["handwritten_times"]) == 1
+    with pytest.raises(ValueError, match="Received: name='vgg'"):
+        benchmark.compare("vgg")
