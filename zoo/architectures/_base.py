@@ -32,6 +32,7 @@ class Seeds:
         self._counter: Iterator[int] | None = None if seed is None else itertools.count(seed)
 
     def next(self) -> int | None:
+        """The next layer's seed (None when the builder was given no seed)."""
         return None if self._counter is None else next(self._counter)
 
 
