@@ -43,6 +43,8 @@ CASES = [
     ("neuron", dict(input_shape=(4,)), ValueError, "weights"),
     ("neuron", dict(activation="softmax"), ValueError, "activation"),
     ("neuron", dict(bias="high"), TypeError, "bias"),
+    ("neuron", dict(weights=[0.5, "x", 0.8]), TypeError, "weights"),
+    ("neuron", dict(weights="abc"), TypeError, "weights"),
     ("neuron", dict(input_shape=(2, 2)), ValueError, "input_shape"),
     ("mcculloch_pitts", dict(threshold=3), ValueError, "threshold"),
     ("mcculloch_pitts", dict(threshold=-1), ValueError, "threshold"),
@@ -98,3 +100,9 @@ def test_head_for_refuses_unknown_task_and_outputs():
         head_for("ordinal")
     with pytest.raises(TypeError, match="Received: outputs='3'"):
         head_for("multiclass", "3")
+
+
+@pytest.mark.parametrize("kwargs, argument", [(dict(bounds=(0, 1)), "bounds"), (dict(outliers=True), "outliers")])
+def test_regression_only_arguments_are_named_on_other_tasks(kwargs, argument):
+    with pytest.raises(ValueError, match=f"`{argument}` applies to task='regression' only"):
+        head_for("binary", **kwargs)

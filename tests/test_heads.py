@@ -67,10 +67,16 @@ def test_compiled_model_uses_the_head():
     assert model.output_shape == (None, 3)
 
 
-def test_a_head_can_be_passed_as_task():
+@pytest.mark.parametrize("builder", ["mlp", "logistic_regression"])
+def test_a_head_can_be_passed_as_task(builder):
     head = infer_head(np.array([[0, 1, 1], [1, 0, 0], [1, 1, 0]]))
-    model = zoo.mlp(input_shape=(4,), task=head)
+    model = zoo.build(builder, input_shape=(4,), task=head)
     assert model.output_shape == (None, 3) and model.loss == "binary_crossentropy"
+
+
+def test_logistic_regression_refuses_a_regression_head():
+    with pytest.raises(ValueError, match="Received: task='regression'"):
+        zoo.logistic_regression(task=head_for("regression"))
 
 
 # --- infer_head --------------------------------------------------------------------------
@@ -130,6 +136,12 @@ def test_infer_head_refuses_ambiguous_or_invalid_targets(y, match):
 )
 def test_initializer_for(activation, cls):
     assert type(zoo.initializer_for(activation)).__name__ == cls
+
+
+@pytest.mark.parametrize("activation, cls", [("relu", "HeNormal"), ("selu", "LecunNormal"), ("tanh", "GlorotUniform")])
+def test_recurrent_kernels_use_the_activations_initializer(activation, cls):
+    model = zoo.simple_rnn(activation=activation)
+    assert type(model.get_layer("simple_rnn_1").cell.kernel_initializer).__name__ == cls
 
 
 @pytest.mark.parametrize("activation, cls", [("relu", "HeNormal"), ("selu", "LecunNormal"), ("tanh", "GlorotUniform")])

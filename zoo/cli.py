@@ -69,7 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_tour(args: argparse.Namespace) -> int:
     from zoo import tour
 
-    return tour.run(out=args.out, quick=args.quick)
+    return tour.run(quick=args.quick)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -95,7 +95,6 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("tour", help="the main job: build every model and show it")
-    p.add_argument("--out", default="out", help="folder for the tour's files (default: out)")
     p.add_argument("--quick", action="store_true", help="tiny shapes, for smoke tests")
     p.set_defaults(func=cmd_tour)
     return parser

@@ -8,6 +8,8 @@ import json
 import os
 from typing import Any, ContextManager
 
+from zoo.validation import invalid_type
+
 
 @functools.lru_cache(maxsize=None)
 def get_strategy() -> Any:
@@ -48,7 +50,5 @@ def scope(strategy: Any = None) -> ContextManager[Any]:
     if strategy is None:
         return contextlib.nullcontext()
     if not hasattr(strategy, "scope"):
-        from zoo.validation import invalid_type
-
         raise invalid_type("strategy", "a tf.distribute.Strategy or None", strategy)
     return strategy.scope()

@@ -180,8 +180,10 @@ def head_for(
     check_choice("label_format", label_format, LABEL_FORMATS)
     if not isinstance(outliers, bool):
         check_choice("outliers", outliers, [k for k in OUTLIER_LOSSES if not isinstance(k, bool)])
-    if task != "regression" and (bounds is not None or outliers is not False):
-        raise invalid_value("bounds", f"and `outliers` apply to task='regression' only, not task={task!r}", bounds)
+    if task != "regression":
+        for arg, value, unset in (("bounds", bounds, None), ("outliers", outliers, False)):
+            if value is not unset:
+                raise invalid_value(arg, f"applies to task='regression' only, not task={task!r}", value)
     return _HEAD_RULES[task](outputs, label_format=label_format, bounds=bounds, outliers=outliers)
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 from zoo import registry
 
 
-def run(out: str = "out", *, quick: bool = False) -> int:
+def run(*, quick: bool = False) -> int:
     """Builds every registered model and prints its summary and head.
 
     Args:
-        out: Folder for files the tour writes.
         quick: Build the tiny test configurations instead of the notes' models.
 
     Returns:
@@ -20,7 +18,6 @@ def run(out: str = "out", *, quick: bool = False) -> int:
     """
     from zoo.cli import head_summary
 
-    os.makedirs(out, exist_ok=True)
     names = registry.list_models()
     failures = []
     for i, name in enumerate(names, start=1):

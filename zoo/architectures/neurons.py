@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,10 +12,10 @@ from zoo import distribute
 from zoo._lazy import keras
 from zoo.architectures._base import check_common, finish
 from zoo.architectures.mlp import dense_network
-from zoo.heads import head_for
+from zoo.heads import Head, head_for
 from zoo.initializers import initializer_for
 from zoo.registry import register
-from zoo.validation import check_bool, check_choice, check_float, check_int, check_name, check_shape, invalid_value
+from zoo.validation import check_bool, check_choice, check_float, check_int, check_name, check_shape, invalid_type, invalid_value
 
 # A neuron's loss follows its activation: probabilities get cross-entropy, anything else MSE.
 _NEURON_TASK = {"sigmoid": "binary", "linear": "regression", "tanh": "regression",
@@ -64,11 +63,12 @@ def neuron(
     check_choice("activation", activation, _NEURON_TASK)
     head = dataclasses.replace(head_for(_NEURON_TASK[activation]), activation=activation)
     if weights is not None:
-        if not isinstance(weights, (Sequence, np.ndarray)) or len(weights) != n_features:
+        if isinstance(weights, str) or not isinstance(weights, (Sequence, np.ndarray)):
+            raise invalid_type("weights", "a sequence of numbers or None", weights)
+        if len(weights) != n_features:
             raise invalid_value("weights", f"must have one number per input feature ({n_features}); "
                                 "pass weights=None to draw them", weights)
-        weights = np.asarray([check_float("weights", w) if isinstance(w, numbers.Real) else w
-                              for w in weights], dtype="float64").reshape(n_features, 1)
+        weights = np.asarray([check_float("weights", w) for w in weights], dtype="float64").reshape(n_features, 1)
     bias = None if bias is None else check_float("bias", bias)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name="neuron")
@@ -187,7 +187,7 @@ def logistic_regression(
 
     Args:
         input_shape: ``(n_features,)``; more axes are flattened.
-        task: "binary", "multilabel" or "multiclass".
+        task: "binary", "multilabel" or "multiclass", or a classification `zoo.Head`.
         outputs: Labels or classes (1 for binary).
         optimizer: An optimizer name or object.
         learning_rate: Learning rate of a named optimizer.
@@ -200,8 +200,7 @@ def logistic_regression(
     Returns:
         A compiled `keras.Model` with one ``head`` layer.
     """
-    if not isinstance(task, str) or task == "regression":
-        check_choice("task", task, ("binary", "multilabel", "multiclass"))
+    check_choice("task", task.task if isinstance(task, Head) else task, ("binary", "multilabel", "multiclass"))
     return dense_network(
         input_shape, task=task, outputs=outputs, bounds=None, outliers=False, hidden_layers=0,
         units=1, activation="relu", dropout=0.0, optimizer=optimizer, learning_rate=learning_rate,

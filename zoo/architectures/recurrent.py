@@ -64,7 +64,7 @@ def recurrent_network(
                 activation=activation,
                 return_sequences=return_sequences or i < len(widths),
                 dropout=dropout,
-                kernel_initializer=initializer_for("tanh", seeds.next()),
+                kernel_initializer=initializer_for(activation, seeds.next()),
                 recurrent_initializer=keras.initializers.Orthogonal(seed=seeds.next()),
                 seed=seeds.next(),
                 name=f"{cell}_{i}",

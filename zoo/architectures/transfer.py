@@ -16,7 +16,7 @@ from zoo.validation import check_float, check_int, check_shape, invalid_type, in
 
 NOTES_INPUT_SHAPE = (32, 32, 3)
 # Smallest input side each keras.applications model accepts; 32 for the rest.
-_MIN_SIDE = {"InceptionV3": 75, "InceptionResNetV2": 75, "Xception": 71, "NASNetLarge": 32, "NASNetMobile": 32}
+_MIN_SIDE = {"InceptionV3": 75, "InceptionResNetV2": 75, "Xception": 71}
 
 
 def application_names() -> list[str]:
