@@ -1,12 +1,14 @@
-"""The `zoo` command: list, describe, build and tour the registered models.
+"""The `zoo` command: list, describe, build, plot, train, tune and tour the registered models.
 
-`zoo --help`, `zoo list` and `zoo describe` never import TensorFlow.
+`zoo --help`, `zoo list` and `zoo describe` never import TensorFlow. Every error is one
+line on stderr and a non-zero exit status, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -25,18 +27,6 @@ def _parse_assignment(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def head_summary(model: Any) -> str:
-    """One line on a built model's head: output shape, activation, loss, parameters."""
-    try:
-        layer = model.get_layer("head")
-        activation = getattr(layer.activation, "__name__", str(layer.activation))
-    except ValueError:
-        activation = "step (Heaviside)"
-    loss = getattr(model, "loss", None) if model.compiled else "(not compiled)"
-    shape = getattr(model, "output_shape", None)
-    return f"head: output {shape}, activation {activation}, loss {loss}, params {model.count_params():,}"
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     for name in registry.list_models(args.pattern, family=args.family):
         entry = registry.get_entry(name)
@@ -47,6 +37,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_describe(args: argparse.Namespace) -> int:
     info = registry.describe(args.name)
     print(info["doc"])
+    if info["params"] is not None:
+        print(f"\nParameters of the default model: {info['params']:,}")
     print("\nDefaults:")
     for key, value in info["defaults"].items():
         print(f"  {key} = {value!r}")
@@ -57,6 +49,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     entry = registry.get_entry(args.name)
     kwargs = {**(entry.smoke if args.smoke else entry.offline), **dict(args.set or [])}
     model = registry.build(args.name, **kwargs)
+    from zoo.report import head_summary
+
     model.summary()
     print(head_summary(model))
     if args.save:
@@ -69,24 +63,93 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_tour(args: argparse.Namespace) -> int:
     from zoo import tour
 
-    return tour.run(quick=args.quick)
+    return tour.run(quick=args.quick, out=args.out, seed=args.seed)
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    names = "all" if args.names == ["all"] else args.names
+    for name in ([] if names == "all" else names):
+        registry.get_entry(name)  # a wrong name fails before TensorFlow starts
+    from zoo.diagrams import export_registered
+
+    rows = export_registered(names, args.out, formats=args.formats)
+    print(f"{len(rows)} diagram(s) and {os.path.join(args.out, 'index.html')}")
+    return 0
+
+
+def cmd_activations(args: argparse.Namespace) -> int:
+    from zoo.plots import plot_activations
+
+    print(plot_activations(os.path.join(args.out, "activations.png")))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    registry.get_entry(args.name)
+    from zoo.training import train
+
+    result = train(args.name, dataset=args.dataset, task=args.task, epochs=args.epochs,
+                   batch_size=args.batch_size, seed=args.seed, out=args.out, patience=args.patience,
+                   tensorboard=args.tensorboard, **dict(args.set or []))
+    print(f"test scores: {_scores(result.scores)} (baseline {_scores(result.baseline)})")
+    for name, path in result.files.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def _scores(scores: dict[str, float]) -> str:
+    return ", ".join(f"{k}={v:.4f}" for k, v in scores.items())
+
+
+def cmd_tune(args: argparse.Namespace) -> int:
+    registry.get_entry(args.name)
+    from tuning.job import distributed_env
+
+    role = "chief" if args.chief else ("worker" if args.worker else "alone")
+    os.environ.update(distributed_env(role, tuner_id=args.worker, oracle_ip=args.oracle_ip,
+                                      oracle_port=args.oracle_port))
+    from tuning.job import tune
+
+    tune(args.name, dataset=args.dataset, kind=args.tuner, trials=args.trials, epochs=args.epochs,
+         batch_size=args.batch_size, patience=args.patience, seed=args.seed, out=args.out,
+         overwrite=args.overwrite, **dict(args.set or []))
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the usage is one `--help` away)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _examples(*lines: str) -> str:
+    return "example:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of the `zoo` command."""
-    parser = argparse.ArgumentParser(prog="zoo", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="zoo", description=__doc__.splitlines()[0],
+                     epilog=_examples("zoo list '*rnn*'", "zoo train mlp --dataset breast_cancer",
+                                      "zoo tune mlp --trials 20", "zoo tour"),
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    fmt = argparse.RawDescriptionHelpFormatter
 
-    p = sub.add_parser("list", help="list registered models (no TensorFlow import)")
+    p = sub.add_parser("list", help="list registered models (no TensorFlow import)", formatter_class=fmt,
+                       epilog=_examples("zoo list", "zoo list '*mlp*'", "zoo list --family recurrent"))
     p.add_argument("pattern", nargs="?", help="fnmatch pattern such as '*rnn*'")
     p.add_argument("--family", help="only this family")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("describe", help="a model's documentation and defaults")
+    p = sub.add_parser("describe", help="a model's documentation, defaults and parameter count",
+                       formatter_class=fmt, epilog=_examples("zoo describe cnn"))
     p.add_argument("name")
     p.set_defaults(func=cmd_describe)
 
-    p = sub.add_parser("build", help="build a model, print its summary and head")
+    p = sub.add_parser("build", help="build a model, print its summary and head", formatter_class=fmt,
+                       epilog=_examples("zoo build mlp --set task=regression --set outputs=2 --save out/mlp.keras"))
     p.add_argument("name")
     p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
                    help="builder argument, repeatable (values are Python literals)")
@@ -94,19 +157,85 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--save", metavar="PATH.keras", help="save the model (atomically)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("tour", help="the main job: build every model and show it")
-    p.add_argument("--quick", action="store_true", help="tiny shapes, for smoke tests")
+    p = sub.add_parser("tour", help="the main job: train, draw and plot every model; writes index.html",
+                       formatter_class=fmt, epilog=_examples("zoo tour", "zoo tour --quick --out /tmp/tour"))
+    p.add_argument("--quick", action="store_true", help="two epochs per model, for smoke tests")
+    p.add_argument("--out", default="out/tour", help="output folder (default: out/tour)")
+    p.add_argument("--seed", type=int, default=0, help="seed of everything (default: 0)")
     p.set_defaults(func=cmd_tour)
+
+    p = sub.add_parser("plot", help="export diagrams (PNG/SVG, DOT without graphviz) and an index.html",
+                       formatter_class=fmt, epilog=_examples("zoo plot all --out out/diagrams", "zoo plot cnn lstm"))
+    p.add_argument("names", nargs="+", help="registered names, or 'all'")
+    p.add_argument("--out", default="out/diagrams", help="output folder (default: out/diagrams)")
+    p.add_argument("--formats", nargs="+", default=["png", "svg"], choices=["png", "svg", "dot"])
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("activations", help="plot the notes' activation functions beside their derivatives",
+                       formatter_class=fmt, epilog=_examples("zoo activations --out out"))
+    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.set_defaults(func=cmd_activations)
+
+    datasets = ["digits", "breast_cancer", "iris", "diabetes", "sine"]
+    p = sub.add_parser("train", help="train a model on a bundled dataset; resumable after a kill",
+                       formatter_class=fmt,
+                       epilog=_examples("zoo train mlp --dataset breast_cancer --epochs 30",
+                                        "zoo train cnn --dataset digits --out out/train",
+                                        "zoo train simple_rnn --dataset sine"))
+    p.add_argument("name", help="a registered model")
+    p.add_argument("--dataset", default="digits", choices=datasets)
+    p.add_argument("--task", help="force a task instead of inferring the head from the labels")
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--patience", type=int, default=5, help="EarlyStopping patience (validation loss)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="out/train", help="output folder (default: out/train)")
+    p.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs")
+    p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
+                   help="builder argument, repeatable")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("tune", help="search layers, neurons and learning rate with KerasTuner; resumable",
+                       formatter_class=fmt,
+                       epilog=_examples("zoo tune mlp --trials 20", "zoo tune cnn --tuner bayesian --trials 10",
+                                        "zoo tune mlp --chief --oracle-port 8000 &",
+                                        "zoo tune mlp --worker tuner0 --oracle-port 8000 &"))
+    p.add_argument("name", help="a tunable model: mlp, mnist_mlp, logistic_regression, simple_rnn, lstm, cnn, "
+                                "transfer")
+    p.add_argument("--dataset", default="digits", choices=datasets)
+    p.add_argument("--tuner", default="random", help="random, hyperband, bayesian or grid (default: random)")
+    p.add_argument("--trials", type=int, default=10)
+    p.add_argument("--epochs", type=int, default=20, help="epochs per trial (default: 20)")
+    p.add_argument("--batch-size", type=int, help="fix the batch size instead of searching it")
+    p.add_argument("--patience", type=int, default=5, help="EarlyStopping patience within a trial")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="out/tune", help="parent folder of the project (default: out/tune)")
+    p.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming")
+    role = p.add_mutually_exclusive_group()
+    role.add_argument("--chief", action="store_true", help="run KerasTuner's chief oracle (needs --oracle-port)")
+    role.add_argument("--worker", metavar="ID", help="run as the worker ID (unique, e.g. tuner0)")
+    p.add_argument("--oracle-ip", default="127.0.0.1", help="the chief's address (default: 127.0.0.1)")
+    p.add_argument("--oracle-port", type=int, help="the chief's port")
+    p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
+                   help="builder argument held fixed, repeatable")
+    p.set_defaults(func=cmd_tune)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the `zoo` command; returns its exit status."""
-    args = make_parser().parse_args(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
     try:
         return args.func(args)
-    except (ValueError, TypeError) as err:
-        print(f"zoo {args.command}: error: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"zoo {args.command}: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, KeyError, OSError, RuntimeError, ImportError) as err:
+        message = " ".join(str(err).split()) or type(err).__name__
+        print(f"zoo {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 

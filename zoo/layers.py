@@ -45,21 +45,16 @@ class Perceptron(keras.Model):
     """
 
     def __init__(self, input_dim: int, learning_rate: float = 1.0, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        # Built through the functional API, so the model has input/output shapes, a full
+        # summary and a real diagram, while `train_step` below keeps the learning rule.
+        inputs = keras.Input(shape=(int(input_dim),), name="input")
+        weighted_sum = keras.layers.Dense(1, kernel_initializer="zeros", bias_initializer="zeros",
+                                          name="weighted_sum")
+        outputs = Heaviside(name="step")(weighted_sum(inputs))
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
         self.input_dim = int(input_dim)
         self.learning_rate = float(learning_rate)
-        self.weighted_sum = keras.layers.Dense(
-            1, kernel_initializer="zeros", bias_initializer="zeros", name="weighted_sum"
-        )
-        self.step = Heaviside(name="step")
-        self.build((None, self.input_dim))
-
-    def build(self, input_shape: Any) -> None:
-        self.weighted_sum.build(input_shape)
-        self.built = True
-
-    def call(self, inputs: Any) -> Any:
-        return self.step(self.weighted_sum(inputs))
+        self.weighted_sum = weighted_sum
 
     def train_step(self, *args: Any) -> dict[str, Any]:
         if len(args) != 1:  # JAX calls train_step(state, data) and wants it stateless
@@ -84,6 +79,8 @@ class Perceptron(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        config.update({"input_dim": self.input_dim, "learning_rate": self.learning_rate})
-        return config
+        return {"input_dim": self.input_dim, "learning_rate": self.learning_rate, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> "Perceptron":
+        return cls(**config)

@@ -27,6 +27,8 @@ class ModelEntry:
         family: The architecture family ("dense", "recurrent", ...).
         offline: Keyword arguments that make the default build need no download.
         smoke: Keyword arguments for a tiny, fast build (tests, `zoo build --smoke`).
+        params: Parameter count of the default (offline) model, shown by ``zoo describe``
+            without building it; the conformance tests check it against a real build.
     """
 
     name: str
@@ -34,6 +36,7 @@ class ModelEntry:
     family: str
     offline: Mapping[str, Any] = field(default_factory=dict)
     smoke: Mapping[str, Any] = field(default_factory=dict)
+    params: int | None = None
 
     @property
     def summary(self) -> str:
@@ -56,6 +59,7 @@ def register(
     name: str | None = None,
     offline: Mapping[str, Any] | None = None,
     smoke: Mapping[str, Any] | None = None,
+    params: int | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator that registers a builder under its function name (or `name`).
 
@@ -64,6 +68,7 @@ def register(
         name: The registered name; the function's name by default.
         offline: Arguments that make the default build work without network access.
         smoke: Arguments for a tiny build that fits in a unit test.
+        params: Parameter count of the default model (checked by the tests).
 
     Returns:
         The decorator; it returns the builder unchanged.
@@ -82,6 +87,7 @@ def register(
             family=family,
             offline=MappingProxyType(dict(offline or {})),
             smoke=MappingProxyType({**(offline or {}), **(smoke or {})}),
+            params=params,
         )
         return fn
 
@@ -147,7 +153,8 @@ def describe(name: str) -> dict[str, Any]:
 
     Returns:
         A dict with ``name``, ``family``, ``summary`` (docstring first line),
-        ``defaults`` (keyword arguments and their defaults) and ``doc``.
+        ``defaults`` (keyword arguments and their defaults), ``params`` (of the
+        default model, or None) and ``doc``.
     """
     entry = get_entry(name)
     return {
@@ -155,5 +162,6 @@ def describe(name: str) -> dict[str, Any]:
         "family": entry.family,
         "summary": entry.summary,
         "defaults": entry.defaults(),
+        "params": entry.params,
         "doc": inspect.getdoc(entry.builder) or "",
     }

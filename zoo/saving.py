@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any
 
 from zoo._lazy import keras
@@ -54,14 +53,6 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> str:
     path = os.fspath(path)
     if not path.endswith(".keras"):
         raise invalid_value("path", "must end in '.keras' (the Keras 3 format)", path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".keras", dir=folder)
-    os.close(fd)
-    try:
-        model.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    from zoo.files import write_atomic
+
+    return write_atomic(path, model.save)

@@ -48,7 +48,8 @@ def plan_blocks(size: tuple[int, int], blocks: int, kernel_size: int, pool_size:
     return pools
 
 
-@register(family="convolutional", smoke={"input_shape": (8, 8, 1), "filters": (4, 8), "units": 8})
+@register(family="convolutional", smoke={"input_shape": (8, 8, 1), "filters": (4, 8), "units": 8},
+          params=225_034)
 def cnn(
     input_shape: Sequence[int] = (28, 28, 1),
     *,

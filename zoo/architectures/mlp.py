@@ -77,7 +77,7 @@ def dense_network(
                       optimizer=optimizer, learning_rate=learning_rate, compile=compile)
 
 
-@register(family="dense", smoke={"input_shape": (4,), "units": 8})
+@register(family="dense", smoke={"input_shape": (4,), "units": 8}, params=6_209)
 def mlp(
     input_shape: Sequence[int] = (30,),
     *,
@@ -134,7 +134,7 @@ def mlp(
     return dense_network(**locals(), default_name="mlp", min_hidden_layers=1)
 
 
-@register(family="dense", smoke={"input_shape": (6, 6), "units": 8})
+@register(family="dense", smoke={"input_shape": (6, 6), "units": 8}, params=101_770)
 def mnist_mlp(
     input_shape: Sequence[int] = (28, 28),
     *,

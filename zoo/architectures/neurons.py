@@ -24,7 +24,7 @@ NOTES_WEIGHTS = (0.5, -0.3, 0.8)
 NOTES_BIAS = 0.1
 
 
-@register(family="neurons")
+@register(family="neurons", params=4)
 def neuron(
     input_shape: Sequence[int] = (3,),
     *,
@@ -85,7 +85,7 @@ def neuron(
                       learning_rate=learning_rate, compile=compile)
 
 
-@register(family="neurons")
+@register(family="neurons", params=3)
 def mcculloch_pitts(
     input_shape: Sequence[int] = (2,),
     *,
@@ -128,7 +128,7 @@ def mcculloch_pitts(
         return model
 
 
-@register(family="neurons")
+@register(family="neurons", params=3)
 def perceptron(
     input_shape: Sequence[int] = (2,),
     *,
@@ -166,7 +166,7 @@ def perceptron(
         return model
 
 
-@register(family="neurons", smoke={"input_shape": (4,)})
+@register(family="neurons", smoke={"input_shape": (4,)}, params=31)
 def logistic_regression(
     input_shape: Sequence[int] = (30,),
     *,

@@ -1,0 +1,59 @@
+"""Child processes for tests: a hard timeout, and always stopped at the end."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def zoo_env(tmp_path, **extra):
+    """The environment of a child `zoo` process: quiet TF, temp Keras/matplotlib homes."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_HOME=str(tmp_path / "keras"),
+               MPLCONFIGDIR=str(tmp_path / "mpl"), MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def zoo_cmd(*args):
+    return [sys.executable, "-m", "zoo.cli", *map(str, args)]
+
+
+@contextmanager
+def processes():
+    """Yields a `start(args, env, log_path)` function; kills every started process on exit."""
+    started = []
+
+    def start(args, env, log_path):
+        log = open(log_path, "w")
+        proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        started.append((proc, log))
+        return proc
+
+    try:
+        yield start
+    finally:
+        for proc, log in started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            log.close()
+
+
+def wait_for(condition, timeout, interval=0.1):
+    """Polls `condition()` until true; False after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False

@@ -1,0 +1,272 @@
+"""Tuning: hypermodels over the builders, the search API, its table, resume and chief/worker search."""
+
+import csv
+import json
+import os
+import signal
+
+import keras_tuner as kt
+import numpy as np
+import pytest
+
+import tuning
+import zoo
+from procs import free_port, processes, wait_for, zoo_cmd, zoo_env
+from tuning.search import best_row
+
+# Fixed arguments that make each architecture's default build offline.
+OFFLINE = {"transfer": {"weights": None}}
+
+
+def _digits(n=400):
+    (x, y), _ = zoo.datasets.digits(flatten=True)
+    return x[:n], y[:n]
+
+
+def test_every_trainable_architecture_has_a_hypermodel():
+    assert set(tuning.TUNABLE) == {"mlp", "mnist_mlp", "logistic_regression", "simple_rnn", "lstm", "cnn",
+                                   "transfer"}
+    for name in tuning.TUNABLE:
+        assert tuning.HYPERMODELS[name].architecture == name
+
+
+@pytest.mark.parametrize("name", tuning.TUNABLE)
+def test_default_hyperparameters_build_the_builders_default_model(name):
+    fixed = OFFLINE.get(name, {})
+    hp = kt.HyperParameters()
+    model = tuning.hypermodel(name, **fixed).build(hp)
+    assert model.count_params() == zoo.build(name, **fixed).count_params()
+    assert hp.values, "the space declares hyperparameters"
+    if "learning_rate" in hp.values:
+        assert hp.values["learning_rate"] == zoo.describe(name)["defaults"]["learning_rate"]
+
+
+def test_only_active_hyperparameters_appear_in_values():
+    hm = tuning.MLPHyperModel(input_shape=(4,))
+    one = kt.HyperParameters()
+    one.Fixed("hidden_layers", 1)
+    hm.build(one)
+    assert "width_profile" not in one.values and "shrink" not in one.values
+    pyramid = kt.HyperParameters()
+    pyramid.Fixed("hidden_layers", 3)
+    hm.build(pyramid)  # registers width_profile under its condition
+    pyramid.values["width_profile"] = "pyramid"
+    pyramid.ensure_active_values()  # as the oracle does when it draws values
+    assert "shrink" in pyramid.values
+    pyramid.values["shrink"] = 0.5
+    model = hm.build(pyramid)
+    widths = [model.get_layer(f"dense_{i}").units for i in (1, 2, 3)]
+    assert widths == [64, 32, 16], "a decreasing pyramid"
+    equal = kt.HyperParameters()
+    equal.Fixed("hidden_layers", 3)
+    hm.build(equal)
+    assert "shrink" not in equal.values
+
+
+def test_a_fixed_hyperparameter_and_a_fixed_keyword_are_respected():
+    hp = kt.HyperParameters()
+    hp.Fixed("units", 17)
+    model = tuning.MLPHyperModel(input_shape=(4,)).build(hp)
+    assert model.get_layer("dense_1").units == 17
+    hp = kt.HyperParameters()
+    tuning.hypermodel("mlp", input_shape=(4,), hidden_layers=3).build(hp)
+    assert "hidden_layers" not in hp.values
+
+
+def test_the_head_follows_the_task_in_every_trial():
+    hm = tuning.hypermodel("mlp", input_shape=(4,), task="regression", outputs=2)
+    for seed in range(3):
+        hp = kt.HyperParameters()
+        hm.build(hp)
+        for p in hp.space:  # draw other values, as a tuner would
+            if hp.is_active(p):
+                hp.values[p.name] = p.random_sample(seed)
+        hp.ensure_active_values()
+        model = hm.build(hp)
+        assert model.output_shape == (None, 2) and model.loss == "mean_squared_error"
+    assert tuning.hypermodel("mlp", input_shape=(4,), task=zoo.head_for("binary")).loss == "binary_crossentropy"
+
+
+@pytest.mark.parametrize("name, fixed, exc, argument", [
+    ("mlp", dict(task="clustering"), ValueError, "task"),
+    ("mlp", dict(input_shape=(0,)), ValueError, "input_shape"),
+    ("lstm", dict(input_shape=(10,)), ValueError, "input_shape"),
+    ("simple_rnn", dict(input_shape=(4, 4, 4)), ValueError, "input_shape"),
+    ("cnn", dict(input_shape=(8, 8)), ValueError, "input_shape"),
+    ("mlp", dict(not_an_argument=1), TypeError, "not_an_argument"),
+    ("mlp", dict(name="trial"), ValueError, "name"),
+    ("mlp", dict(compile=False), ValueError, "compile"),
+    ("perceptron", dict(), ValueError, "name"),
+])
+def test_hypermodels_validate_fixed_arguments_before_any_trial(name, fixed, exc, argument):
+    with pytest.raises(exc) as info:
+        tuning.hypermodel(name, **fixed)
+    assert f"`{argument}`" in str(info.value) and "Received:" in str(info.value)
+
+
+@pytest.fixture
+def mlp_hm():
+    return tuning.MLPHyperModel(input_shape=(64,), task="multiclass", outputs=10, seed=0)
+
+
+def test_objective_defaults_from_the_task(mlp_hm, tmp_path):
+    assert tuning.make_tuner("random", mlp_hm, directory=tmp_path).oracle.objective.name == "val_accuracy"
+    regression = tuning.MLPHyperModel(input_shape=(4,), task="regression")
+    tuner = tuning.make_tuner("random", regression, directory=tmp_path, project_name="r")
+    assert (tuner.oracle.objective.name, tuner.oracle.objective.direction) == ("val_loss", "min")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(kind="randm"), r"Did you mean 'random'\?.*Received: kind='randm'"),
+    (dict(max_trials=0), "Received: max_trials=0"),
+    (dict(objective="val_acuracy"), r"Did you mean 'val_accuracy'.*Received: objective='val_acuracy'"),
+    (dict(kind="grid"), r"'learning_rate' is a float range with no step.*Received: kind='grid'"),
+])
+def test_make_tuner_refuses_bad_input_before_any_trial(mlp_hm, tmp_path, kwargs, match):
+    kwargs = {"kind": "random", **kwargs}
+    with pytest.raises(ValueError, match=match):
+        tuning.make_tuner(kwargs.pop("kind"), mlp_hm, directory=tmp_path, **kwargs)
+    assert not (tmp_path / "mlp").exists()
+
+
+def test_an_objective_the_head_cannot_produce_names_the_metrics_that_exist(tmp_path):
+    hm = tuning.MLPHyperModel(input_shape=(4,), task="regression")
+    with pytest.raises(ValueError, match=r"val_mae, val_rmse.*Received: objective='val_auc'"):
+        tuning.make_tuner("random", hm, objective="val_auc", directory=tmp_path)
+
+
+def test_directory_that_is_a_file_and_a_project_of_another_kind_are_refused(mlp_hm, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ValueError, match="Received: directory="):
+        tuning.make_tuner("random", mlp_hm, directory=blocker)
+    tuning.make_tuner("random", mlp_hm, directory=tmp_path)
+    with pytest.raises(ValueError, match="overwrite=True"):
+        tuning.make_tuner("bayesian", mlp_hm, directory=tmp_path)
+    assert tuning.make_tuner("bayesian", mlp_hm, directory=tmp_path, overwrite=True)
+
+
+def test_grid_search_runs_with_a_stepped_learning_rate(mlp_hm, tmp_path):
+    tuner = tuning.make_tuner("grid", mlp_hm, directory=tmp_path, hyperparameters=tuning.stepped_learning_rate())
+    assert type(tuner).__name__ == "GridSearch"
+
+
+def test_targets_the_head_cannot_learn_are_refused_before_any_trial(tmp_path):
+    x, y = _digits(100)
+    hm = tuning.MLPHyperModel(input_shape=(64,), task="binary")
+    tuner = tuning.make_tuner("random", hm, directory=tmp_path)
+    with pytest.raises(ValueError, match=r"labels must be 0 or 1.*task='multiclass', outputs=10.*Received: y"):
+        tuning.run_search(tuner, x, y, epochs=1)
+    assert not list((tmp_path / "mlp").glob("trial_*"))
+
+
+def test_best_row_never_ranks_failed_invalid_or_nan_trials():
+    rows = [{"trial_id": "0", "status": "FAILED", "score": 0.99},
+            {"trial_id": "1", "status": "COMPLETED", "score": None},
+            {"trial_id": "2", "status": "COMPLETED", "score": 0.5},
+            {"trial_id": "3", "status": "INVALID", "score": 1.0}]
+    assert best_row(rows, "max")["trial_id"] == "2"
+    assert best_row(rows[:2], "max") is None
+
+
+def _search(directory, seed=0, trials=3):
+    x, y = _digits()
+    hm = tuning.MLPHyperModel(input_shape=(64,), task="multiclass", outputs=10, seed=seed)
+    tuner = tuning.make_tuner("random", hm, max_trials=trials, directory=directory, seed=seed)
+    return tuning.run_search(tuner, x, y, epochs=2), x, y
+
+
+@pytest.mark.slow
+def test_run_search_returns_results_as_data_and_files(tmp_path):
+    result, x, y = _search(tmp_path)
+    assert len(result.trials) == 3 and all(t["status"] == "COMPLETED" for t in result.trials)
+    assert result.best_score == max(t["score"] for t in result.trials)
+    # The best model is the best trial's best epoch: its score on the same validation data.
+    cut = len(x) - round(len(x) * 0.2)
+    scores = result.best_model.evaluate(x[cut:], y[cut:], verbose=0, return_dict=True)
+    assert scores["accuracy"] == pytest.approx(result.best_score, abs=1e-5)
+    # Active values only, and the same columns in the files.
+    best = result.best_hyperparameters
+    assert {"learning_rate", "units", "hidden_layers", "batch_size"} <= set(best)
+    assert ("width_profile" in best) == (best["hidden_layers"] > 1)
+    with open(result.files["csv"]) as f:
+        rows = list(csv.DictReader(f))
+    assert [r["trial_id"] for r in rows] == [t["trial_id"] for t in result.trials]
+    assert {"trial_id", "status", "score", "learning_rate", "epochs", "seconds"} <= set(rows[0])
+    assert all(int(r["epochs"]) == 2 and float(r["seconds"]) > 0 for r in rows)
+    with open(result.files["json"]) as f:
+        assert json.load(f)["best_trial"] == result.best_trial_id
+    png = tuning.plot_trials(result, tmp_path / "trials.png")
+    assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert "*" in result.format_table()
+
+
+@pytest.mark.slow
+def test_one_seed_gives_the_same_trials_and_scores_twice(tmp_path):
+    first, _, _ = _search(tmp_path / "a", seed=0, trials=2)
+    second, _, _ = _search(tmp_path / "b", seed=0, trials=2)
+    other, _, _ = _search(tmp_path / "c", seed=5, trials=2)
+    strip = lambda trials: [{k: v for k, v in t.items() if k not in ("seconds", "score")} for t in trials]  # noqa: E731
+    assert strip(first.trials) == strip(second.trials)
+    assert [t["score"] for t in first.trials] == pytest.approx([t["score"] for t in second.trials], abs=1e-6)
+    assert strip(first.trials) != strip(other.trials)
+
+
+def _rows(path):
+    if not path.exists():
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.slow
+def test_zoo_tune_resumes_after_a_kill_without_repeating_trials(tmp_path):
+    args = zoo_cmd("tune", "mlp", "--trials", 4, "--epochs", 3, "--out", tmp_path / "out", "--seed", 0)
+    table = tmp_path / "out" / "mlp" / "trials.csv"
+    with processes() as start:
+        proc = start(args, zoo_env(tmp_path), tmp_path / "first.log")
+        assert wait_for(lambda: len(_rows(table)) >= 2 or proc.poll() is not None, timeout=120)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        before = {r["trial_id"]: r for r in _rows(table)}
+        assert 2 <= len(before) < 4, "killed mid-search"
+        second = start(args, zoo_env(tmp_path), tmp_path / "second.log")
+        assert second.wait(timeout=180) == 0, (tmp_path / "second.log").read_text()[-2000:]
+    after = {r["trial_id"]: r for r in _rows(table)}
+    assert len(after) == 4 and all(r["status"] == "COMPLETED" for r in after.values())
+    for trial_id, row in before.items():  # finished trials kept, not rerun
+        if row["status"] == "COMPLETED":  # later trials may add columns, empty for this one
+            assert {k: after[trial_id][k] for k in row} == row
+    log = (tmp_path / "second.log").read_text()
+    assert "Reloading" in log and (tmp_path / "out" / "mlp" / "best.keras").is_file()
+    summary = json.loads((tmp_path / "out" / "mlp" / "summary.json").read_text())
+    assert summary["test"]["accuracy"] > summary["baseline"]["accuracy"]
+
+
+@pytest.mark.slow
+def test_a_chief_and_two_workers_share_the_trials(tmp_path):
+    port = free_port()
+    out = tmp_path / "out"
+    common = ["--trials", 4, "--epochs", 2, "--out", out, "--oracle-port", port]
+    with processes() as start:
+        chief = start(zoo_cmd("tune", "mlp", "--chief", *common), zoo_env(tmp_path), tmp_path / "chief.log")
+        workers = [start(zoo_cmd("tune", "mlp", "--worker", f"tuner{i}", *common), zoo_env(tmp_path),
+                         tmp_path / f"worker{i}.log") for i in range(2)]
+        for i, worker in enumerate(workers):
+            assert worker.wait(timeout=240) == 0, (tmp_path / f"worker{i}.log").read_text()[-2000:]
+        wait_for(lambda: chief.poll() is not None, timeout=45)  # the chief's exit loop sleeps 20 s
+    statuses = [json.loads(p.read_text())["status"] for p in (out / "mlp").glob("trial_*/trial.json")]
+    assert statuses == ["COMPLETED"] * 4
+    counts = [(tmp_path / f"worker{i}.log").read_text().count("[tune] trial ") for i in range(2)]
+    assert sum(counts) == 4 and min(counts) >= 1, counts
+
+
+def test_distributed_environment_needs_a_port_and_worker_ids():
+    from tuning.job import distributed_env
+
+    assert distributed_env("alone") == {}
+    assert distributed_env("chief", oracle_port=8000)["KERASTUNER_TUNER_ID"] == "chief"
+    with pytest.raises(ValueError, match="Received: oracle_port=None"):
+        distributed_env("worker", tuner_id="tuner0")
+    with pytest.raises(ValueError, match="Received: tuner_id="):
+        distributed_env("worker", oracle_port=8000)

@@ -1,0 +1,149 @@
+"""The tuning job behind ``zoo tune`` and ``scripts/tune.py``: data, search, best model, plot, test score.
+
+Run the same call again after Ctrl-C or a kill and it resumes: KerasTuner reloads the
+project, finished trials are kept, and the trial table already on disk is only added to.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from tuning.hypermodels import TUNABLE, hypermodel
+from tuning.plots import plot_trials
+from tuning.search import collect, make_tuner, run_search, stepped_learning_rate
+from zoo.validation import check_choice, check_int, invalid_value
+
+ROLES = ("alone", "chief", "worker")
+
+
+def distributed_env(role: str = "alone", *, tuner_id: str | None = None, oracle_ip: str = "127.0.0.1",
+                    oracle_port: int | None = None) -> dict[str, str]:
+    """The environment variables of KerasTuner's chief/worker mode for one process.
+
+    Args:
+        role: "alone" (no distribution), "chief" (runs the oracle, trains nothing) or
+            "worker" (asks the chief for trials and trains them).
+        tuner_id: A worker's id, unique per worker (for example "tuner0"); "chief" for the chief.
+        oracle_ip: The chief's address.
+        oracle_port: The chief's port; required for "chief" and "worker".
+
+    Returns:
+        ``KERASTUNER_TUNER_ID``, ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT``
+        (empty for "alone").
+
+    Raises:
+        ValueError: For a missing port or worker id, or a worker id containing "chief".
+    """
+    check_choice("role", role, ROLES)
+    if role == "alone":
+        return {}
+    port = check_int("oracle_port", oracle_port, minimum=1, maximum=65535) if oracle_port is not None else None
+    if port is None:
+        raise invalid_value("oracle_port", f"is required for a {role} (the port the chief listens on)", oracle_port)
+    if role == "worker" and (not tuner_id or "chief" in tuner_id):
+        raise invalid_value("tuner_id", "must name each worker uniquely (such as 'tuner0') and not contain 'chief'",
+                            tuner_id)
+    return {"KERASTUNER_TUNER_ID": "chief" if role == "chief" else tuner_id,
+            "KERASTUNER_ORACLE_IP": str(oracle_ip), "KERASTUNER_ORACLE_PORT": str(port)}
+
+
+def tune(
+    architecture: str = "mlp",
+    *,
+    dataset: str = "digits",
+    kind: str = "random",
+    trials: int = 10,
+    epochs: int = 20,
+    batch_size: int | None = None,
+    patience: int | None = 5,
+    seed: int = 0,
+    out: str = "out/tune",
+    overwrite: bool = False,
+    verbose: int = 0,
+    **fixed: Any,
+) -> dict[str, Any]:
+    """Searches an architecture's hyperparameters on a bundled dataset and writes the results.
+
+    Writes under ``out/<architecture>/`` (the KerasTuner project): ``trials.csv`` and
+    ``trials.json`` after every trial, then ``best.keras``, ``trials.png`` and
+    ``summary.json`` (best hyperparameters, validation and test scores, timings).
+    Under KerasTuner's chief/worker environment (`distributed_env`) a worker only
+    trains trials; the chief writes the results.
+
+    Args:
+        architecture: A tunable registered name (`tuning.TUNABLE`).
+        dataset: A bundled dataset (`zoo.training.DATASETS`); digits by default.
+        kind: "random", "hyperband", "bayesian" or "grid".
+        trials: Maximum trials (hyperband: its largest epoch budget is `epochs`).
+        epochs: Epochs per trial.
+        batch_size: Fixed batch size; None searches it.
+        patience: EarlyStopping patience on the validation loss within a trial; None for none.
+        seed: Seed of the split, the search, the weights and the shuffling.
+        out: Parent folder of the project.
+        overwrite: Start afresh instead of resuming.
+        verbose: Keras's per-epoch output inside trials.
+        **fixed: Builder keywords held fixed (for example ``base="cnn.keras"`` for transfer).
+
+    Returns:
+        The summary (also written as ``summary.json``); on a worker only ``{"role": "worker"}``.
+    """
+    check_choice("architecture", architecture, TUNABLE)
+    trials = check_int("trials", trials, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=1)
+    from zoo.training import baseline_scores, prepare, test_scores
+
+    data = prepare(architecture, dataset, seed=seed)
+    hm = hypermodel(architecture, seed=seed, **{**data.builder_kwargs, **fixed})
+    tuner = make_tuner(kind, hm, max_trials=trials, max_epochs=epochs, directory=out, project_name=architecture,
+                       seed=seed, overwrite=overwrite,
+                       hyperparameters=stepped_learning_rate() if kind == "grid" and "learning_rate" not in fixed
+                       else None)
+    callbacks = []
+    if patience is not None:
+        import keras
+
+        callbacks.append(keras.callbacks.EarlyStopping(patience=check_int("patience", patience, minimum=0)))
+    fit_kwargs = {} if batch_size is None else {"batch_size": check_int("batch_size", batch_size, minimum=1)}
+    print(f"[tune] {kind} search of {architecture} on {dataset}: up to {trials} trials x {epochs} epochs, "
+          f"objective {tuner.oracle.objective.name}, project {tuner.project_dir}", flush=True)
+    start = time.perf_counter()
+    result = run_search(tuner, data.x_train, data.y_train, epochs=epochs, callbacks=callbacks,
+                        verbose=verbose, **fit_kwargs)
+    if os.environ.get("KERASTUNER_ORACLE_IP") and "chief" not in os.environ.get("KERASTUNER_TUNER_ID", ""):
+        print(f"[tune] worker {os.environ['KERASTUNER_TUNER_ID']} finished: no trials left", flush=True)
+        return {"role": "worker"}
+    if result.best_model is None:  # the chief reads the finished project back
+        result = collect(tuner, seconds=result.seconds)
+    return _report(tuner.project_dir, result, data, architecture, dataset, kind, time.perf_counter() - start,
+                   test_scores, baseline_scores)
+
+
+def _report(folder: str, result: Any, data: Any, architecture: str, dataset: str, kind: str, seconds: float,
+            test_scores: Any, baseline_scores: Any) -> dict[str, Any]:
+    from zoo.files import write_json
+    from zoo.saving import save_model
+
+    print("\n" + result.format_table())
+    summary: dict[str, Any] = {
+        "architecture": architecture, "dataset": dataset, "tuner": kind, "objective": result.objective,
+        "trials": len(result.trials), "best_trial": result.best_trial_id, "best_score": result.best_score,
+        "best_hyperparameters": result.best_hyperparameters, "seconds": round(seconds, 2),
+        "trial_seconds": round(sum(t["seconds"] or 0 for t in result.trials), 2),
+        "baseline": baseline_scores(data), "files": dict(result.files),
+    }
+    if result.best_model is not None:
+        summary["test"] = test_scores(result.best_model, data)
+        summary["files"]["best_model"] = save_model(result.best_model, os.path.join(folder, "best.keras"))
+    if result.trials:
+        summary["files"]["plot"] = plot_trials(result, os.path.join(folder, "trials.png"))
+    summary["files"]["summary"] = os.path.join(folder, "summary.json")
+    write_json(summary["files"]["summary"], summary)
+    print(f"\n[tune] best trial {result.best_trial_id}: {result.objective}={result.best_score}")
+    print(f"[tune] best hyperparameters: {result.best_hyperparameters}")
+    if "test" in summary:
+        print(f"[tune] test scores of the best model: {summary['test']} (baseline {summary['baseline']})")
+    for name, path in summary["files"].items():
+        print(f"[tune] {name}: {path}")
+    return summary

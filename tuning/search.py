@@ -1,0 +1,425 @@
+"""One search API over KerasTuner's tuners: `make_tuner`, `run_search` and the trial table.
+
+`make_tuner` checks everything it can before the first trial (tuner kind, objective,
+grid steps, directory, a project reopened with another kind) and passes the zoo's
+`distribution_strategy`. The tuners it returns write the trial table (CSV and JSON,
+atomically) into the project folder after every trial, so a crash loses nothing
+finished, and print ``trial n/N`` with the elapsed time and an estimate of what is left.
+`run_search` returns the results as data: a `SearchResult`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras_tuner as kt
+import numpy as np
+
+from tuning.hypermodels import ZooHyperModel
+from zoo.files import write_csv, write_json
+from zoo.validation import check_float, check_int, invalid_type, invalid_value
+
+_MAXIMISE = ("accuracy", "auc", "precision", "recall")
+_FINISHED = ("COMPLETED", "FAILED", "INVALID")
+TABLE_CSV, TABLE_JSON, KIND_FILE, TRIAL_FILE = "trials.csv", "trials.json", "zoo_tuner.json", "zoo_trial.json"
+
+
+class _ZooTuner:
+    """Mixed into each KerasTuner tuner: trial timing, progress lines and the table after every trial."""
+
+    def on_search_begin(self) -> None:
+        super().on_search_begin()
+        self._zoo_start = time.perf_counter()
+        self._zoo_done_before = len(_finished(trial_rows(self.project_dir)))
+
+    def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        results = super().run_trial(trial, *args, **kwargs)
+        histories = results if isinstance(results, list) else [results]
+        epochs = max((len(h.history.get("loss", [])) for h in histories if hasattr(h, "history")), default=None)
+        write_json(os.path.join(self.get_trial_dir(trial.trial_id), TRIAL_FILE),
+                   {"seconds": round(time.perf_counter() - start, 3), "epochs": epochs})
+        return results
+
+    def on_trial_end(self, trial: Any) -> None:
+        super().on_trial_end(trial)
+        rows = write_table(self.project_dir, self.oracle.objective)
+        done = len(_finished(rows))
+        total = getattr(self.oracle, "max_trials", None)
+        elapsed = time.perf_counter() - self._zoo_start
+        this_run = done - self._zoo_done_before
+        left = ""
+        if total and this_run > 0 and total > done:
+            left = f", about {_clock(elapsed / this_run * (total - done))} left"
+        row = next((r for r in rows if r["trial_id"] == trial.trial_id), {})
+        print(f"[tune] trial {done}/{total or '?'} ({trial.trial_id}) {row.get('status', '?')}: "
+              f"{self.oracle.objective.name}={_fmt(row.get('score'))} | elapsed {_clock(elapsed)}{left}", flush=True)
+
+
+TUNERS = {
+    "random": type("RandomSearch", (_ZooTuner, kt.RandomSearch), {}),
+    "hyperband": type("Hyperband", (_ZooTuner, kt.Hyperband), {}),
+    "bayesian": type("BayesianOptimization", (_ZooTuner, kt.BayesianOptimization), {}),
+    "grid": type("GridSearch", (_ZooTuner, kt.GridSearch), {}),
+}
+
+
+def objective_for(hypermodel: ZooHyperModel, objective: Any = None) -> kt.Objective:
+    """The search objective: the task's default, or a name the model reports, with its direction.
+
+    Raises:
+        ValueError: If the model cannot produce the objective; the message lists those it can.
+    """
+    name = hypermodel.default_objective() if objective is None else objective
+    if isinstance(name, kt.Objective):
+        name, direction = name.name, name.direction
+    elif isinstance(name, str):
+        direction = "max" if any(name.endswith(m) for m in _MAXIMISE) else "min"
+    else:
+        raise invalid_type("objective", "a metric name such as 'val_accuracy', a keras_tuner.Objective or None",
+                           objective)
+    allowed = hypermodel.objectives()
+    if name not in allowed:
+        close = difflib.get_close_matches(name, allowed, n=2)
+        hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise ValueError(f"`objective` must be a metric this model reports: {', '.join(allowed)}.{hint} "
+                         f"Received: objective={name!r}")
+    return kt.Objective(name, direction)
+
+
+def stepped_learning_rate(low: float = 1e-4, high: float = 1e-2) -> kt.HyperParameters:
+    """Pre-registered hyperparameters for a grid: the learning rate on a x10 log grid."""
+    hp = kt.HyperParameters()
+    hp.Float("learning_rate", low, high, step=10, sampling="log", default=1e-3)
+    return hp
+
+
+def make_tuner(
+    kind: str,
+    hypermodel: ZooHyperModel,
+    *,
+    objective: Any = None,
+    max_trials: int = 10,
+    max_epochs: int = 10,
+    directory: str | os.PathLike[str] = "out/tune",
+    project_name: str | None = None,
+    seed: int | None = None,
+    overwrite: bool = False,
+    hyperparameters: kt.HyperParameters | None = None,
+    executions_per_trial: int = 1,
+    **kwargs: Any,
+) -> Any:
+    """Creates a KerasTuner tuner over a zoo hypermodel, checked before any trial.
+
+    Example:
+        >>> tuner = tuning.make_tuner("random", tuning.MLPHyperModel(input_shape=(64,),
+        ...                           task="multiclass", outputs=10), max_trials=5, seed=0)
+
+    Args:
+        kind: "random", "hyperband", "bayesian" or "grid".
+        hypermodel: A `ZooHyperModel`.
+        objective: None for the task's default (``val_accuracy`` for classification,
+            ``val_loss`` for regression), a metric name, or a `keras_tuner.Objective`.
+        max_trials: Trials to run (not used by hyperband, which uses `max_epochs`).
+        max_epochs: Hyperband's largest training budget per model.
+        directory: Parent folder of the project.
+        project_name: The project's folder; the architecture's name by default.
+        seed: Seed of the search (0 is a real seed here; KerasTuner's oracle would
+            treat it as "none", so the oracle is given ``seed + 1``).
+        overwrite: Start afresh instead of resuming the project.
+        hyperparameters: Pre-registered `keras_tuner.HyperParameters` (fixed values or
+            other ranges), as KerasTuner takes them.
+        executions_per_trial: Models trained per trial (scores averaged).
+        **kwargs: Passed to the KerasTuner tuner.
+
+    Returns:
+        The tuner: `keras_tuner.RandomSearch`, `Hyperband`, `BayesianOptimization` or
+        `GridSearch`, extended with the trial table and progress lines.
+
+    Raises:
+        ValueError, TypeError: For an unknown kind (with a suggestion), ``max_trials < 1``,
+            an objective the model cannot produce, a grid over a float range with no
+            step, a directory that is a file, or a project made by another tuner kind.
+    """
+    if not isinstance(kind, str) or kind not in TUNERS:
+        close = difflib.get_close_matches(str(kind), TUNERS, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"`kind` must be one of {', '.join(map(repr, TUNERS))}.{hint} Received: kind={kind!r}")
+    if not isinstance(hypermodel, ZooHyperModel):
+        raise invalid_type("hypermodel", "a tuning.ZooHyperModel (tuning.hypermodel(name, ...))", hypermodel)
+    max_trials = check_int("max_trials", max_trials, minimum=1)
+    max_epochs = check_int("max_epochs", max_epochs, minimum=1)
+    executions_per_trial = check_int("executions_per_trial", executions_per_trial, minimum=1)
+    seed = None if seed is None else check_int("seed", seed, minimum=0)
+    if not isinstance(overwrite, bool):
+        raise invalid_type("overwrite", "True or False", overwrite)
+    objective = objective_for(hypermodel, objective)
+    if not isinstance(directory, (str, os.PathLike)):
+        raise invalid_type("directory", "a folder path", directory)
+    directory = os.fspath(directory)
+    project_name = project_name or hypermodel.architecture
+    project = os.path.join(directory, project_name)
+    for path, what in ((directory, "directory"), (project, "project folder")):
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise invalid_value("directory", f"must be a folder, but the {what} {path!r} is a file", directory)
+    _check_kind(project, kind, hypermodel.architecture, overwrite)
+    if kind == "grid":
+        _check_grid(hypermodel, hyperparameters)
+
+    from zoo.distribute import get_strategy
+
+    options: dict[str, Any] = dict(objective=objective, seed=None if seed is None else seed + 1,
+                                   hyperparameters=hyperparameters, directory=directory,
+                                   project_name=project_name, overwrite=overwrite,
+                                   executions_per_trial=executions_per_trial,
+                                   distribution_strategy=get_strategy(), **kwargs)
+    if kind == "hyperband":
+        options["max_epochs"] = max_epochs
+    else:
+        options["max_trials"] = max_trials
+    tuner = TUNERS[kind](hypermodel, **options)
+    if _is_chief_or_alone():
+        write_json(os.path.join(project, KIND_FILE), {"kind": kind, "architecture": hypermodel.architecture})
+    return tuner
+
+
+def _is_chief_or_alone() -> bool:
+    tuner_id = os.environ.get("KERASTUNER_TUNER_ID")
+    return "KERASTUNER_ORACLE_IP" not in os.environ or (tuner_id is not None and "chief" in tuner_id)
+
+
+def _check_kind(project: str, kind: str, architecture: str, overwrite: bool) -> None:
+    path = os.path.join(project, KIND_FILE)
+    if overwrite or not os.path.isfile(path):
+        return
+    with open(path) as f:
+        saved = json.load(f)
+    if (saved.get("kind"), saved.get("architecture")) != (kind, architecture):
+        raise ValueError(
+            f"The project {project!r} holds a {saved.get('kind')!r} search of {saved.get('architecture')!r}; it "
+            f"cannot resume as a {kind!r} search of {architecture!r}. Pass overwrite=True to start afresh, or "
+            f"another project_name. Received: kind={kind!r}"
+        )
+
+
+def _check_grid(hypermodel: ZooHyperModel, hyperparameters: kt.HyperParameters | None) -> None:
+    hp = kt.HyperParameters() if hyperparameters is None else hyperparameters.copy()
+    hypermodel.builder_kwargs(hp)
+    hypermodel.fit(hp, _NoFit())
+    open_floats = [p.name for p in hp.space if type(p).__name__ == "Float" and p.step is None]
+    if open_floats:
+        raise ValueError(
+            f"A grid search needs a finite grid, but {', '.join(map(repr, open_floats))} is a float range with "
+            "no step. Pass hyperparameters= with a step (tuning.stepped_learning_rate() for the learning "
+            "rate), fix the value on the hypermodel, or use kind='random'. "
+            f"Received: kind='grid' with open ranges {open_floats}"
+        )
+
+
+class _NoFit:
+    """Stands in for a model while the fit-time hyperparameters (batch size) are declared."""
+
+    def fit(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def trial_rows(project_dir: str) -> list[dict[str, Any]]:
+    """Reads every trial of a project from disk: id, status, score, active values, epochs, seconds.
+
+    Works for a local search and for a chief/worker one (the chief writes each
+    ``trial.json``, the worker that ran it writes the zoo's timing file beside it).
+    """
+    rows = []
+    for path in sorted(glob.glob(os.path.join(project_dir, "trial_*", "trial.json"))):
+        try:
+            with open(path) as f:
+                state = json.load(f)
+        except (OSError, ValueError):  # being written by another process
+            continue
+        hp = kt.HyperParameters.from_config(state["hyperparameters"])
+        values = {k: v for k, v in hp.values.items() if hp.is_active(k) and not k.startswith("tuner/")}
+        timing_path = os.path.join(os.path.dirname(path), TRIAL_FILE)
+        timing = {}
+        if os.path.isfile(timing_path):
+            with open(timing_path) as f:
+                timing = json.load(f)
+        score = state.get("score")
+        rows.append({"trial_id": state["trial_id"], "status": state.get("status"),
+                     "score": None if score is None or not math.isfinite(score) else float(score),
+                     "values": values, "epochs": timing.get("epochs"), "seconds": timing.get("seconds"),
+                     "nan_score": score is not None and not math.isfinite(score)})
+    return rows
+
+
+def _finished(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if r["status"] in _FINISHED]
+
+
+def best_row(rows: list[dict[str, Any]], direction: str) -> dict[str, Any] | None:
+    """The best completed trial with a finite score; FAILED, INVALID and NaN trials never rank."""
+    ranked = [r for r in rows if r["status"] == "COMPLETED" and r["score"] is not None]
+    if not ranked:
+        return None
+    return (max if direction == "max" else min)(ranked, key=lambda r: r["score"])
+
+
+def write_table(project_dir: str, objective: Any) -> list[dict[str, Any]]:
+    """Writes the project's trial table as ``trials.csv`` and ``trials.json``, atomically.
+
+    Returns:
+        The rows (see `trial_rows`).
+    """
+    rows = trial_rows(project_dir)
+    names = _hp_columns(rows)
+    best = best_row(rows, objective.direction)
+    flat = [{"trial_id": r["trial_id"], "status": "INVALID" if r["nan_score"] else r["status"],
+             "score": r["score"], **{n: r["values"].get(n) for n in names},
+             "epochs": r["epochs"], "seconds": r["seconds"]} for r in rows]
+    write_csv(os.path.join(project_dir, TABLE_CSV), flat, ["trial_id", "status", "score", *names, "epochs", "seconds"])
+    write_json(os.path.join(project_dir, TABLE_JSON),
+               {"objective": objective.name, "direction": objective.direction,
+                "best_trial": best["trial_id"] if best else None, "hyperparameters": names, "trials": flat})
+    return rows
+
+
+def _hp_columns(rows: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for r in rows:
+        names += [n for n in r["values"] if n not in names]
+    return names
+
+
+@dataclass
+class SearchResult:
+    """What a search found, as data.
+
+    Attributes:
+        objective: The objective's name.
+        direction: "max" or "min".
+        best_trial_id: The best completed trial (None when none completed).
+        best_score: Its score.
+        best_hyperparameters: Its active hyperparameter values only.
+        best_model: Its model, built, compiled and loaded with its best epoch's weights.
+        trials: One dict per trial: trial_id, status, score, each hyperparameter (None
+            when inactive), epochs, seconds.
+        files: ``{"csv": ..., "json": ...}``, the table in the project folder.
+        seconds: Wall time of this `run_search` call.
+    """
+
+    objective: str
+    direction: str
+    best_trial_id: str | None
+    best_score: float | None
+    best_hyperparameters: dict[str, Any]
+    best_model: Any
+    trials: list[dict[str, Any]]
+    files: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def format_table(self) -> str:
+        """The trial table as aligned text, best trial marked with ``*``."""
+        if not self.trials:
+            return "(no trials)"
+        columns = list(self.trials[0])
+        cells = [[_fmt(t.get(c)) for c in columns] for t in self.trials]
+        widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+        line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths))  # noqa: E731
+        marks = ["*" if t["trial_id"] == self.best_trial_id else " " for t in self.trials]
+        return "\n".join([" " + line(columns)] + [m + line(row) for m, row in zip(marks, cells)])
+
+
+def run_search(
+    tuner: Any,
+    x: Any,
+    y: Any,
+    *,
+    validation_data: tuple[Any, Any] | None = None,
+    validation_split: float = 0.2,
+    epochs: int = 10,
+    callbacks: list[Any] | None = None,
+    verbose: int = 0,
+    **fit_kwargs: Any,
+) -> SearchResult:
+    """Runs (or resumes) a search and returns its results as data.
+
+    The targets are checked against the hypermodel's head first, so labels the head
+    cannot learn fail before the first trial. A `validation_split` becomes an explicit
+    validation set (the last fraction, as Keras takes it) so that the best model can be
+    evaluated on the very data it was ranked on.
+
+    Args:
+        tuner: A tuner from `make_tuner`.
+        x: Training inputs.
+        y: Training targets.
+        validation_data: ``(x_val, y_val)``; else `validation_split` is held out.
+        validation_split: Fraction of `x`, `y` held out when no validation data is given.
+        epochs: Epochs per trial (hyperband sets its own budgets).
+        callbacks: Keras callbacks for every trial (for example EarlyStopping).
+        verbose: Keras's per-epoch output in each trial.
+        **fit_kwargs: More `fit` arguments (``batch_size`` fixes it instead of searching it).
+
+    Returns:
+        A `SearchResult`.
+    """
+    hypermodel = tuner.hypermodel
+    if not isinstance(hypermodel, ZooHyperModel):
+        raise invalid_type("tuner", "a tuner from tuning.make_tuner", tuner)
+    epochs = check_int("epochs", epochs, minimum=1)
+    from zoo.targets import check_targets
+
+    y = check_targets(y, loss=hypermodel.loss, units=hypermodel.units)
+    x = np.asarray(x)
+    if len(x) != len(y):
+        raise invalid_value("y", f"must have one row per sample of x ({len(x)})", f"{len(y)} rows")
+    if validation_data is None:
+        validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,
+                                       exclusive_minimum=True, exclusive_maximum=True)
+        cut = len(x) - max(1, int(round(len(x) * validation_split)))
+        x, y, validation_data = x[:cut], y[:cut], (x[cut:], y[cut:])
+    else:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise invalid_type("validation_data", "an (x_val, y_val) pair", validation_data)
+        check_targets(validation_data[1], loss=hypermodel.loss, units=hypermodel.units, name="validation_data")
+    start = time.perf_counter()
+    tuner.search(x, y, validation_data=tuple(validation_data), epochs=epochs, callbacks=list(callbacks or []),
+                 verbose=verbose, **fit_kwargs)
+    return collect(tuner, seconds=time.perf_counter() - start)
+
+
+def collect(tuner: Any, *, seconds: float = 0.0) -> SearchResult:
+    """Reads a tuner's project into a `SearchResult` (loads the best model)."""
+    objective = tuner.oracle.objective
+    rows = write_table(tuner.project_dir, objective)
+    best = best_row(rows, objective.direction)
+    best_model = None
+    if best is not None and hasattr(tuner.oracle, "trials"):
+        best_model = tuner.load_model(tuner.oracle.get_trial(best["trial_id"]))
+    with open(os.path.join(tuner.project_dir, TABLE_JSON)) as f:
+        table = json.load(f)
+    return SearchResult(
+        objective=objective.name, direction=objective.direction,
+        best_trial_id=best["trial_id"] if best else None, best_score=best["score"] if best else None,
+        best_hyperparameters=dict(best["values"]) if best else {}, best_model=best_model,
+        trials=table["trials"], seconds=seconds,
+        files={"csv": os.path.join(tuner.project_dir, TABLE_CSV), "json": os.path.join(tuner.project_dir, TABLE_JSON)},
+    )
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
