@@ -26,7 +26,7 @@ def test_builds_with_defaults_and_is_compiled(name):
     model = zoo.build(name, **entry.offline)
     assert model.compiled
     assert model.name == name
-    assert model.count_params() > 0
+    assert model.count_params() == entry.params, "the registered count that `zoo describe` shows"
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -72,13 +72,6 @@ def test_cli_reports_bad_arguments_with_exit_2(capsys):
     assert "Received: task='foo'" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_tour_quick_builds_every_model(capsys):
-    assert cli.main(["tour", "--quick"]) == 0
-    text = capsys.readouterr().out
-    assert f"Built {len(zoo.list_models())}/{len(zoo.list_models())} models." in text
-
-
 def test_benchmark_compare_runs_on_a_tiny_config():
     from zoo import benchmark
 

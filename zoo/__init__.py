@@ -4,7 +4,7 @@
 imported when the first model is built.
 """
 
-from zoo import datasets
+from zoo import datasets, diagrams, plots, training
 from zoo.architectures import (
     cnn,
     fine_tune,
@@ -23,6 +23,7 @@ from zoo.heads import TASKS, Head, Task, head_for, infer_head
 from zoo.initializers import initializer_for
 from zoo.registry import build, describe, list_models, register
 from zoo.saving import load_model, save_model
+from zoo.training import train
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,7 @@ __all__ = [
     "datasets",
     "fine_tune",
     "describe",
+    "diagrams",
     "get_strategy",
     "head_for",
     "infer_head",
@@ -48,8 +50,11 @@ __all__ = [
     "mnist_mlp",
     "neuron",
     "perceptron",
+    "plots",
     "register",
     "save_model",
     "simple_rnn",
+    "train",
+    "training",
     "transfer",
 ]

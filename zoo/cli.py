@@ -45,8 +45,25 @@ def cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_save_path(path: str | None) -> None:
+    """Refuses a --save path before anything is built."""
+    if path is None:
+        return
+    if not path.endswith(".keras"):
+        raise ValueError(f"`--save` must end in '.keras'. Received: --save={path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"`--save` needs a writable folder ({err.strerror}: {folder}). Received: --save={path!r}") \
+            from None
+    if os.path.isdir(path) or not os.access(folder, os.W_OK):
+        raise ValueError(f"`--save` must be a writable file path. Received: --save={path!r}")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     entry = registry.get_entry(args.name)
+    _check_save_path(args.save)
     kwargs = {**(entry.smoke if args.smoke else entry.offline), **dict(args.set or [])}
     model = registry.build(args.name, **kwargs)
     from zoo.report import head_summary
@@ -222,6 +239,29 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _import_tensorflow_quietly() -> None:
+    """Imports TensorFlow with its C++ start-up lines hidden when TF_CPP_MIN_LOG_LEVEL asks for quiet.
+
+    Those lines (oneDNN, CUDA probing) are written before any log setting applies and
+    would bury the CLI's one-line messages. Python errors are unaffected.
+    """
+    if "tensorflow" in sys.modules or os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+        return
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") < "2":
+        return
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            try:
+                import tensorflow  # noqa: F401
+            except ImportError:
+                pass  # reported by the command that needs it
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the `zoo` command; returns its exit status."""
     try:
@@ -229,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
+        if args.func not in (cmd_list, cmd_describe):
+            _import_tensorflow_quietly()
         return args.func(args)
     except KeyboardInterrupt:
         print(f"zoo {args.command}: interrupted; run the same command again to resume", file=sys.stderr)

@@ -29,6 +29,8 @@ DATASETS = ("digits", "breast_cancer", "iris", "diabetes", "sine")
 # The input each family reads: flat feature rows, images (h, w, c) or sequences (t, f).
 INPUT_KINDS = {"dense": "flat", "neurons": "flat", "recurrent": "sequence",
                "convolutional": "image", "transfer": "image"}
+# Datasets whose targets do not say their task (diabetes: whole-number floats).
+_KNOWN_TASKS = {"diabetes": "regression"}
 _TABULAR = {"breast_cancer": datasets.breast_cancer, "iris": datasets.iris, "diabetes": datasets.diabetes}
 
 
@@ -108,10 +110,11 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
     (x, y), (xt, yt) = load_dataset(dataset, kind=kind, seed=seed)
     params = inspect.signature(entry.builder).parameters
     per_step = y.ndim == x.ndim  # a target per timestep (sine)
+    task = _KNOWN_TASKS.get(dataset) if task is None else task
     if task is None:
         head = infer_head(y.reshape(-1, y.shape[-1]) if per_step else y)
     else:
-        head = resolve_head(task, None if isinstance(task, Head) else _outputs(y))
+        head = resolve_head(task, None if isinstance(task, Head) or task == "binary" else _outputs(y))
     kwargs: dict[str, Any] = {"input_shape": tuple(x.shape[1:])}
     if "task" in params:
         kwargs["task"] = head
