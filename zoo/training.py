@@ -301,12 +301,13 @@ def fit_and_record(
     files = {name: os.path.join(folder, name) for name in
              ("model.keras", "history.csv", "history.json", "history.png", "metrics.json")}
     backup = os.path.join(folder, "backup")
+    _drop_unreadable_first_backup(backup)
     if not os.path.isdir(backup) and os.path.exists(files["history.csv"]):
         os.remove(files["history.csv"])  # a fresh run, not a resumed one
     keras.utils.set_random_seed(seed)
     # The CSV row of an epoch is written before its backup: a kill between the two repeats
     # that epoch (read_history keeps its last row) instead of losing its row.
-    cbs = [keras.callbacks.CSVLogger(files["history.csv"], append=True), keras.callbacks.BackupAndRestore(backup)]
+    cbs = [keras.callbacks.CSVLogger(files["history.csv"], append=True), keras.callbacks.BackupAndRestore(backup, double_checkpoint=True)]
     if patience is not None:
         cbs.insert(0, keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True))
     if tensorboard:
@@ -328,6 +329,22 @@ def fit_and_record(
                                        "seconds_this_run": round(seconds, 2),
                                        "params": int(model.count_params())})
     return TrainResult(model, history, scores, baseline, files, data)
+
+
+def _drop_unreadable_first_backup(backup: str) -> None:
+    """A kill during the first epoch's backup leaves a broken file and no older one to fall
+    back on (later epochs have one: ``double_checkpoint``); then training starts afresh."""
+    weights = os.path.join(backup, "latest.weights.h5")
+    if not os.path.isfile(weights) or os.path.isfile(weights + ".bkp"):
+        return
+    import h5py
+
+    try:
+        with h5py.File(weights, "r"):
+            return
+    except OSError:
+        print(f"[train] the backup in {backup} was cut off while being written; starting afresh", flush=True)
+        shutil.rmtree(backup, ignore_errors=True)
 
 
 def _seed_kwarg(architecture: str, seed: int) -> dict[str, int]:
