@@ -57,3 +57,13 @@ def wait_for(condition, timeout, interval=0.1):
             return True
         time.sleep(interval)
     return False
+
+
+def csv_rows(path):
+    """The rows of a CSV file being written by another process ([] until it exists)."""
+    import csv
+
+    if not path.exists():
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f))

@@ -1,6 +1,5 @@
 """The main job: diagrams, plots, `zoo.train` (with resume after a kill), the CLI and the tour."""
 
-import csv
 import json
 import os
 import signal
@@ -11,7 +10,7 @@ import numpy as np
 import pytest
 
 import zoo
-from procs import processes, wait_for, zoo_cmd, zoo_env
+from procs import csv_rows, processes, wait_for, zoo_cmd, zoo_env
 from zoo import diagrams, plots, registry
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -119,10 +118,7 @@ def test_train_follows_the_data_and_refuses_what_the_head_cannot_learn(tmp_path)
 
 
 def _epochs(path):
-    if not path.exists():
-        return []
-    with open(path) as f:
-        return [int(row["epoch"]) for row in csv.DictReader(f)]
+    return [int(row["epoch"]) for row in csv_rows(path)]
 
 
 @pytest.mark.slow

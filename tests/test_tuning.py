@@ -11,7 +11,7 @@ import pytest
 
 import tuning
 import zoo
-from procs import free_port, processes, wait_for, zoo_cmd, zoo_env
+from procs import csv_rows, free_port, processes, wait_for, zoo_cmd, zoo_env
 from tuning.search import best_row
 
 # Fixed arguments that make each architecture's default build offline.
@@ -212,27 +212,20 @@ def test_one_seed_gives_the_same_trials_and_scores_twice(tmp_path):
     assert strip(first.trials) != strip(other.trials)
 
 
-def _rows(path):
-    if not path.exists():
-        return []
-    with open(path) as f:
-        return list(csv.DictReader(f))
-
-
 @pytest.mark.slow
 def test_zoo_tune_resumes_after_a_kill_without_repeating_trials(tmp_path):
     args = zoo_cmd("tune", "mlp", "--trials", 4, "--epochs", 3, "--out", tmp_path / "out", "--seed", 0)
     table = tmp_path / "out" / "mlp" / "trials.csv"
     with processes() as start:
         proc = start(args, zoo_env(tmp_path), tmp_path / "first.log")
-        assert wait_for(lambda: len(_rows(table)) >= 2 or proc.poll() is not None, timeout=120)
+        assert wait_for(lambda: len(csv_rows(table)) >= 2 or proc.poll() is not None, timeout=120)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        before = {r["trial_id"]: r for r in _rows(table)}
+        before = {r["trial_id"]: r for r in csv_rows(table)}
         assert 2 <= len(before) < 4, "killed mid-search"
         second = start(args, zoo_env(tmp_path), tmp_path / "second.log")
         assert second.wait(timeout=180) == 0, (tmp_path / "second.log").read_text()[-2000:]
-    after = {r["trial_id"]: r for r in _rows(table)}
+    after = {r["trial_id"]: r for r in csv_rows(table)}
     assert len(after) == 4 and all(r["status"] == "COMPLETED" for r in after.values())
     for trial_id, row in before.items():  # finished trials kept, not rerun
         if row["status"] == "COMPLETED":  # later trials may add columns, empty for this one

@@ -21,7 +21,7 @@ h1{margin-bottom:.2rem} .sub{color:#555;margin-top:0}
 box-shadow:0 1px 3px rgba(0,0,0,.05)}
 .card h2{margin:.1rem 0 .4rem} .meta{color:#444;font-size:.95rem}
 .row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
-.row figure{margin:0;flex:1 1 320px} figure img{max-width:100%;border:1px solid #eee;border-radius:6px}
+.row figure{margin:0;flex:1 1 480px} .row figure.diagram{flex:0 1 340px} figure img{max-width:100%;border:1px solid #eee;border-radius:6px}
 figcaption{font-size:.85rem;color:#666}
 table{border-collapse:collapse;margin:.4rem 0} td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}
 .ok{color:#1a7f37;font-weight:600} .bad{color:#b42318;font-weight:600}
