@@ -67,3 +67,21 @@ def csv_rows(path):
         return []
     with open(path) as f:
         return list(csv.DictReader(f))
+
+
+def kill_then_rerun(args, env, logs, progress, *, minimum, total, timeout=180):
+    """Starts `args`, SIGKILLs it once `progress()` reaches `minimum` (of `total`), runs it again.
+
+    Returns:
+        The progress at the kill. The rerun must exit 0 within `timeout` seconds.
+    """
+    with processes() as start:
+        first = start(args, env, logs / "first.log")
+        assert wait_for(lambda: progress() >= minimum or first.poll() is not None, timeout=120)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        done = progress()
+        assert minimum <= done < total, f"killed mid-run, not at {done}/{total}"
+        second = start(args, env, logs / "second.log")
+        assert second.wait(timeout=timeout) == 0, (logs / "second.log").read_text()[-2000:]
+    return done

@@ -60,3 +60,16 @@ def test_loader_arguments_are_validated():
         datasets.digits(flatten="yes")
     with pytest.raises(ValueError, match="Received: samples=0"):
         datasets.sine_sequences(0)
+
+
+def test_sequence_classes_hide_the_class_in_the_frequency():
+    (x, y), (xt, yt) = datasets.sequence_classes(200, timesteps=40, features=3, classes=4, seed=1)
+    assert x.shape == (160, 40, 3) and xt.shape == (40, 40, 3) and x.dtype == np.float32
+    assert set(np.unique(y)) == {0, 1, 2, 3}
+    # The dominant frequency of the signal channel is the class + 1 periods per sequence.
+    spectrum = np.abs(np.fft.rfft(x, axis=1))[:, 1:, :].max(axis=2)
+    np.testing.assert_array_equal(spectrum.argmax(axis=1), y)
+    again = datasets.sequence_classes(200, timesteps=40, features=3, classes=4, seed=1)
+    np.testing.assert_array_equal(again[0][0], x)
+    with pytest.raises(ValueError, match="Received: classes=1"):
+        datasets.sequence_classes(classes=1)

@@ -2,7 +2,6 @@
 
 import json
 import os
-import signal
 import subprocess
 import sys
 
@@ -10,7 +9,7 @@ import numpy as np
 import pytest
 
 import zoo
-from procs import csv_rows, processes, wait_for, zoo_cmd, zoo_env
+from procs import csv_rows, kill_then_rerun, zoo_cmd, zoo_env
 from zoo import diagrams, plots, registry
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -38,6 +37,16 @@ def test_without_dot_the_diagram_falls_back_to_dot_source(tmp_path, monkeypatch,
     assert not (tmp_path / "p.png").exists()
     out = capsys.readouterr().out
     assert "apt-get install graphviz" in out and len(out.strip().splitlines()) == 1
+
+
+def test_zoo_plot_draws_registered_models_into_an_index(tmp_path):
+    rows = diagrams.export_registered(["perceptron", "mlp"], tmp_path, formats=("png",))
+    assert [r["name"] for r in rows] == ["perceptron", "mlp"] and rows[1]["params"] == 6209
+    page = (tmp_path / "index.html").read_text()
+    assert "<h2>perceptron</h2>" in page and page.count("data:image/png;base64,") == 2
+    with pytest.raises(ValueError, match="Received: name='nope'"):
+        diagrams.export_registered(["mlp", "nope"], tmp_path / "none")
+    assert not (tmp_path / "none").exists(), "a wrong name fails before anything is drawn"
 
 
 def test_export_diagram_refuses_bad_arguments(tmp_path):
@@ -126,15 +135,7 @@ def test_zoo_train_resumes_from_the_last_finished_epoch_after_a_kill(tmp_path):
     args = zoo_cmd("train", "mlp", "--dataset", "digits", "--epochs", 12, "--batch-size", 4, "--patience", 100,
                    "--out", tmp_path / "out")
     history = tmp_path / "out" / "mlp" / "history.csv"
-    with processes() as start:
-        first = start(args, zoo_env(tmp_path), tmp_path / "first.log")
-        assert wait_for(lambda: len(_epochs(history)) >= 3 or first.poll() is not None, timeout=120)
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait(timeout=30)
-        done = len(_epochs(history))
-        assert 3 <= done < 12, "killed mid-run"
-        second = start(args, zoo_env(tmp_path), tmp_path / "second.log")
-        assert second.wait(timeout=180) == 0, (tmp_path / "second.log").read_text()[-2000:]
+    done = kill_then_rerun(args, zoo_env(tmp_path), tmp_path, lambda: len(_epochs(history)), minimum=3, total=12)
     log = (tmp_path / "second.log").read_text()
     assert f"Epoch {done + 1}/12" in log and "Epoch 1/12" not in log, "resumed, not restarted"
     epochs = sorted(set(_epochs(history)))

@@ -2,16 +2,13 @@
 
 import csv
 import json
-import os
-import signal
 
 import keras_tuner as kt
-import numpy as np
 import pytest
 
 import tuning
 import zoo
-from procs import csv_rows, free_port, processes, wait_for, zoo_cmd, zoo_env
+from procs import csv_rows, free_port, kill_then_rerun, processes, wait_for, zoo_cmd, zoo_env
 from tuning.search import best_row
 
 # Fixed arguments that make each architecture's default build offline.
@@ -216,15 +213,14 @@ def test_one_seed_gives_the_same_trials_and_scores_twice(tmp_path):
 def test_zoo_tune_resumes_after_a_kill_without_repeating_trials(tmp_path):
     args = zoo_cmd("tune", "mlp", "--trials", 4, "--epochs", 3, "--out", tmp_path / "out", "--seed", 0)
     table = tmp_path / "out" / "mlp" / "trials.csv"
-    with processes() as start:
-        proc = start(args, zoo_env(tmp_path), tmp_path / "first.log")
-        assert wait_for(lambda: len(csv_rows(table)) >= 2 or proc.poll() is not None, timeout=120)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-        before = {r["trial_id"]: r for r in csv_rows(table)}
-        assert 2 <= len(before) < 4, "killed mid-search"
-        second = start(args, zoo_env(tmp_path), tmp_path / "second.log")
-        assert second.wait(timeout=180) == 0, (tmp_path / "second.log").read_text()[-2000:]
+    snapshot = {}
+
+    def finished():
+        snapshot.update({r["trial_id"]: r for r in csv_rows(table)})
+        return len(snapshot)
+
+    kill_then_rerun(args, zoo_env(tmp_path), tmp_path, finished, minimum=2, total=4)
+    before = dict(snapshot)
     after = {r["trial_id"]: r for r in csv_rows(table)}
     assert len(after) == 4 and all(r["status"] == "COMPLETED" for r in after.values())
     for trial_id, row in before.items():  # finished trials kept, not rerun
@@ -254,8 +250,15 @@ def test_a_chief_and_two_workers_share_the_trials(tmp_path):
     assert sum(counts) == 4 and min(counts) >= 1, counts
 
 
-def test_distributed_environment_needs_a_port_and_worker_ids():
+def test_distributed_environment_needs_a_port_and_worker_ids(monkeypatch):
     from tuning.job import distributed_env
+    from tuning.search import current_role
+
+    assert current_role() == "alone"
+    for role, tuner_id in (("chief", None), ("worker", "tuner3")):
+        for key, value in distributed_env(role, tuner_id=tuner_id, oracle_port=8000).items():
+            monkeypatch.setenv(key, value)
+        assert current_role() == role
 
     assert distributed_env("alone") == {}
     assert distributed_env("chief", oracle_port=8000)["KERASTUNER_TUNER_ID"] == "chief"

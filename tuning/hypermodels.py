@@ -47,7 +47,7 @@ class ZooHyperModel(kt.HyperModel):
         self.architecture = check_choice("architecture", architecture, TUNABLE)
         self.entry = registry.get_entry(architecture)
         self.seed = None if seed is None else check_int("seed", seed, minimum=0)
-        for key in ("compile", "strategy", "seed", "name"):
+        for key in ("compile", "strategy", "name"):
             if key in fixed:
                 raise ValueError(f"`{key}` is set by the tuner, not fixed by the user. Received: {key}={fixed[key]!r}")
         self.fixed = dict(fixed)
@@ -72,10 +72,15 @@ class ZooHyperModel(kt.HyperModel):
         """Builds and compiles the trial's model with the zoo builder."""
         return self.entry.builder(**self.builder_kwargs(hp), seed=self.seed)
 
+    def fit_kwargs(self, hp: kt.HyperParameters, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Declares the fit-time space on `hp` (the batch size, unless given); returns the fit kwargs."""
+        if "batch_size" in kwargs:
+            return kwargs
+        return {**kwargs, "batch_size": hp.Choice("batch_size", list(BATCH_SIZES), default=DEFAULT_BATCH_SIZE)}
+
     def fit(self, hp: kt.HyperParameters, model: Any, *args: Any, **kwargs: Any) -> Any:
         """Fits with the searched batch size (unless given) and, if seeded, a fixed shuffle."""
-        if "batch_size" not in kwargs:
-            kwargs["batch_size"] = hp.Choice("batch_size", list(BATCH_SIZES), default=DEFAULT_BATCH_SIZE)
+        kwargs = self.fit_kwargs(hp, kwargs)
         if self.seed is not None:
             import keras
 

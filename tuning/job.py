@@ -12,7 +12,7 @@ from typing import Any
 
 from tuning.hypermodels import TUNABLE, hypermodel
 from tuning.plots import plot_trials
-from tuning.search import collect, make_tuner, run_search, stepped_learning_rate
+from tuning.search import collect, current_role, make_tuner, run_search, stepped_learning_rate
 from zoo.validation import check_choice, check_int, invalid_value
 
 ROLES = ("alone", "chief", "worker")
@@ -111,7 +111,7 @@ def tune(
     start = time.perf_counter()
     result = run_search(tuner, data.x_train, data.y_train, epochs=epochs, callbacks=callbacks,
                         verbose=verbose, **fit_kwargs)
-    if os.environ.get("KERASTUNER_ORACLE_IP") and "chief" not in os.environ.get("KERASTUNER_TUNER_ID", ""):
+    if current_role() == "worker":
         print(f"[tune] worker {os.environ['KERASTUNER_TUNER_ID']} finished: no trials left", flush=True)
         return {"role": "worker"}
     if result.best_model is None:  # the chief reads the finished project back

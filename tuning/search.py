@@ -185,14 +185,16 @@ def make_tuner(
     else:
         options["max_trials"] = max_trials
     tuner = TUNERS[kind](hypermodel, **options)
-    if _is_chief_or_alone():
+    if current_role() != "worker":
         write_json(os.path.join(project, KIND_FILE), {"kind": kind, "architecture": hypermodel.architecture})
     return tuner
 
 
-def _is_chief_or_alone() -> bool:
-    tuner_id = os.environ.get("KERASTUNER_TUNER_ID")
-    return "KERASTUNER_ORACLE_IP" not in os.environ or (tuner_id is not None and "chief" in tuner_id)
+def current_role() -> str:
+    """This process's part in a KerasTuner search: "alone", "chief" or "worker" (from its environment)."""
+    if "KERASTUNER_ORACLE_IP" not in os.environ:
+        return "alone"
+    return "chief" if "chief" in os.environ.get("KERASTUNER_TUNER_ID", "") else "worker"
 
 
 def _check_kind(project: str, kind: str, architecture: str, overwrite: bool) -> None:
@@ -212,7 +214,7 @@ def _check_kind(project: str, kind: str, architecture: str, overwrite: bool) -> 
 def _check_grid(hypermodel: ZooHyperModel, hyperparameters: kt.HyperParameters | None) -> None:
     hp = kt.HyperParameters() if hyperparameters is None else hyperparameters.copy()
     hypermodel.builder_kwargs(hp)
-    hypermodel.fit(hp, _NoFit())
+    hypermodel.fit_kwargs(hp, {})
     open_floats = [p.name for p in hp.space if type(p).__name__ == "Float" and p.step is None]
     if open_floats:
         raise ValueError(
@@ -221,13 +223,6 @@ def _check_grid(hypermodel: ZooHyperModel, hyperparameters: kt.HyperParameters |
             "rate), fix the value on the hypermodel, or use kind='random'. "
             f"Received: kind='grid' with open ranges {open_floats}"
         )
-
-
-class _NoFit:
-    """Stands in for a model while the fit-time hyperparameters (batch size) are declared."""
-
-    def fit(self, *args: Any, **kwargs: Any) -> None:
-        return None
 
 
 def trial_rows(project_dir: str) -> list[dict[str, Any]]:

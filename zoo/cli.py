@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from zoo import registry
+from zoo.training import DATASETS
 
 
 def _parse_assignment(text: str) -> tuple[str, Any]:
@@ -193,7 +194,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out", help="output folder (default: out)")
     p.set_defaults(func=cmd_activations)
 
-    datasets = ["digits", "breast_cancer", "iris", "diabetes", "sine"]
+    datasets = DATASETS
     p = sub.add_parser("train", help="train a model on a bundled dataset; resumable after a kill",
                        formatter_class=fmt,
                        epilog=_examples("zoo train mlp --dataset breast_cancer --epochs 30",
@@ -217,8 +218,7 @@ def make_parser() -> argparse.ArgumentParser:
                        epilog=_examples("zoo tune mlp --trials 20", "zoo tune cnn --tuner bayesian --trials 10",
                                         "zoo tune mlp --chief --oracle-port 8000 &",
                                         "zoo tune mlp --worker tuner0 --oracle-port 8000 &"))
-    p.add_argument("name", help="a tunable model: mlp, mnist_mlp, logistic_regression, simple_rnn, lstm, cnn, "
-                                "transfer")
+    p.add_argument("name", help="a tunable model (every trainable one; `zoo tune perceptron` says which)")
     p.add_argument("--dataset", default="digits", choices=datasets)
     p.add_argument("--tuner", default="random", help="random, hyperband, bayesian or grid (default: random)")
     p.add_argument("--trials", type=int, default=10)
@@ -247,7 +247,8 @@ def _import_tensorflow_quietly() -> None:
     """
     if "tensorflow" in sys.modules or os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
         return
-    if os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") < "2":
+    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")
+    if not level.isdigit() or int(level) < 2:
         return
     saved = os.dup(2)
     try:

@@ -75,8 +75,9 @@ def export_diagram(
     check_choice("rankdir", rankdir, ("TB", "LR"))
     if not isinstance(path, (str, os.PathLike)):
         raise invalid_type("path", "a file path", path)
-    stem = os.path.splitext(os.fspath(path))[0] if os.path.splitext(os.fspath(path))[1][1:] in FORMATS \
-        else os.fspath(path)
+    stem, ext = os.path.splitext(os.fspath(path))
+    if ext[1:] not in FORMATS:  # "out/model.v2" keeps its dot
+        stem = os.fspath(path)
     dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names,
                                    show_layer_activations=show_layer_activations, show_trainable=show_trainable,
                                    rankdir=rankdir, dpi=dpi, expand_nested=False)

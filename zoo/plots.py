@@ -9,6 +9,7 @@ analytic formulas (seeds 002 and 003).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ def pyplot() -> Any:
     """matplotlib's pyplot on the Agg backend (set before pyplot is first imported)."""
     import matplotlib
 
-    if "matplotlib.pyplot" not in __import__("sys").modules:
+    if "matplotlib.pyplot" not in sys.modules:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.validation import invalid_type
+from zoo.validation import invalid_type, invalid_value
 
 _CLASS_LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy")
 
@@ -19,7 +19,7 @@ _CLASS_LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy", 
 def model_head(model: Any) -> tuple[str, int]:
     """The loss name and the number of output units of a compiled zoo model."""
     if not getattr(model, "compiled", False):
-        raise ValueError(f"`model` must be compiled to check targets against it. Received: model={model.name!r}")
+        raise invalid_value("model", "must be compiled to check targets against it", getattr(model, "name", model))
     loss = model.loss if isinstance(model.loss, str) else type(model.loss).__name__
     return loss, int(model.output_shape[-1])
 
@@ -46,7 +46,7 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
     except Exception as err:  # ragged lists and the like
         raise invalid_type(name, "a numeric array with one row per sample", y) from err
     if arr.dtype == object or arr.dtype.kind not in "biuf":
-        raise invalid_type(name, "a numeric array with one row per sample", type(y).__name__)
+        raise invalid_type(name, "a numeric array with one row per sample", y)
     seen = f"shape={arr.shape}, dtype={arr.dtype}"
     if arr.size == 0:
         raise ValueError(f"`{name}` is empty. Received: {name} with {seen}")

@@ -23,7 +23,7 @@ import numpy as np
 from zoo import datasets, registry
 from zoo.files import write_json
 from zoo.heads import Head, infer_head, resolve_head
-from zoo.validation import check_bool, check_choice, check_float, check_int, invalid_value
+from zoo.validation import check_bool, check_choice, check_float, check_int, invalid_type, invalid_value
 
 DATASETS = ("digits", "breast_cancer", "iris", "diabetes", "sine")
 # The input each family reads: flat feature rows, images (h, w, c) or sequences (t, f).
@@ -247,7 +247,7 @@ def train(
                                    exclusive_minimum=True, exclusive_maximum=True)
     check_bool("tensorboard", tensorboard)
     if not isinstance(out, (str, os.PathLike)):
-        raise TypeError(f"`out` must be a folder path. Received: out={out!r}")
+        raise invalid_type("out", "a folder path", out)
     data = prepare(architecture, dataset, task=task, seed=seed)
     folder = os.path.join(os.fspath(out), architecture)
     if os.path.isfile(folder):
