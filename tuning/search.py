@@ -213,8 +213,7 @@ def _check_kind(project: str, kind: str, architecture: str, overwrite: bool) -> 
 
 def _check_grid(hypermodel: ZooHyperModel, hyperparameters: kt.HyperParameters | None) -> None:
     hp = kt.HyperParameters() if hyperparameters is None else hyperparameters.copy()
-    hypermodel.builder_kwargs(hp)
-    hypermodel.fit_kwargs(hp, {})
+    hypermodel.builder_kwargs(hp)  # the fit-time space (batch size) is discrete: no open range
     open_floats = [p.name for p in hp.space if type(p).__name__ == "Float" and p.step is None]
     if open_floats:
         raise ValueError(
