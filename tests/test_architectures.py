@@ -139,7 +139,8 @@ def test_fine_tune_keeps_batchnorm_frozen():
 
 def test_transfer_default_is_vgg16_with_the_notes_head():
     model = zoo.transfer(weights=None)
-    assert [layer.name for layer in model.layers] == ["input", "base", "pool", "dense_1", "dropout_1", "head"]
+    assert [layer.name for layer in model.layers] == ["input", "preprocess", "base", "pool", "dense_1", "dropout_1",
+                                                  "head"]
     assert model.get_layer("dense_1").units == 256 and model.get_layer("dropout_1").rate == 0.5
     assert model.get_layer("base").count_params() == 14_714_688  # VGG16 without its top
     assert model.count_params() - model.get_layer("base").count_params() == 256 * 512 + 256 + 2_570

@@ -84,3 +84,56 @@ class Perceptron(keras.Model):
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> "Perceptron":
         return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class ImagePreprocessing(keras.layers.Layer):
+    """An ImageNet base's own input preprocessing, as one serialisable layer.
+
+    Maps images in `input_range` to 0-255, then applies the mode of
+    `keras.applications.imagenet_utils.preprocess_input`:
+
+    - "caffe": RGB to BGR, then the ImageNet mean pixel subtracted (VGG, ResNet v1);
+    - "tf": scaled to [-1, 1] (MobileNet, ResNet v2, Inception, Xception, NASNet);
+    - "torch": scaled to [0, 1], then the ImageNet mean and standard deviation (DenseNet);
+    - "none": left at 0-255 (bases with their own Rescaling inside: EfficientNet,
+      ConvNeXt, MobileNetV3).
+
+    Args:
+        mode: One of "caffe", "tf", "torch", "none".
+        input_range: ``(low, high)`` of the images the model is fed.
+        **kwargs: Passed to `keras.layers.Layer`.
+    """
+
+    MODES = ("caffe", "tf", "torch", "none")
+    CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
+    TORCH_MEAN = (0.485, 0.456, 0.406)
+    TORCH_STD = (0.229, 0.224, 0.225)
+
+    def __init__(self, mode: str, input_range: tuple[float, float] = (0.0, 255.0), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if mode not in self.MODES:
+            raise ValueError(f"`mode` must be one of {self.MODES}. Received: mode={mode!r}")
+        self.mode = mode
+        self.input_range = (float(input_range[0]), float(input_range[1]))
+
+    def call(self, inputs: Any) -> Any:
+        low, high = self.input_range
+        x = ops.cast(inputs, self.compute_dtype)
+        if (low, high) != (0.0, 255.0):
+            x = (x - low) * (255.0 / (high - low))
+        if self.mode == "caffe":
+            return ops.flip(x, axis=-1) - ops.convert_to_tensor(self.CAFFE_MEAN_BGR, dtype=x.dtype)
+        if self.mode == "tf":
+            return x / 127.5 - 1.0
+        if self.mode == "torch":
+            mean = ops.convert_to_tensor(self.TORCH_MEAN, dtype=x.dtype)
+            std = ops.convert_to_tensor(self.TORCH_STD, dtype=x.dtype)
+            return (x / 255.0 - mean) / std
+        return x
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "mode": self.mode, "input_range": list(self.input_range)}

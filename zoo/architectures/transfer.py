@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from zoo import _network, distribute
+from zoo import preprocessing as prep
 from zoo._lazy import keras
 from zoo.architectures._base import check_common, finish, head_output
 from zoo.architectures.mlp import dense_stack
@@ -36,14 +37,20 @@ def _application(base: str) -> str:
     return by_key[key]
 
 
-def _check_weights(app: str, weights: Any, input_shape: tuple[int, ...]) -> None:
+def _layer_names(model: Any, limit: int = 8) -> str:
+    names = [layer.name for layer in model.layers]
+    return ", ".join(map(repr, names[:limit])) + (", ..." if len(names) > limit else "")
+
+
+def _check_weights(app: str, weights: Any, input_shape: tuple[int, ...], shape_arg: str) -> None:
     if weights is not None and not isinstance(weights, (str, os.PathLike)):
         raise invalid_type("weights", "'imagenet', None or a path to a weights file", weights)
     if weights not in (None, "imagenet") and not os.path.isfile(weights):
         raise invalid_value("weights", "must be 'imagenet', None or an existing weights file", weights)
     side = _MIN_SIDE.get(app, 32)
     if min(input_shape[:2]) < side:
-        raise invalid_value("input_shape", f"must be at least {side}x{side} for {app}", input_shape)
+        raise invalid_value(shape_arg, f"must be at least {side}x{side} for {app}",
+                            input_shape if shape_arg == "input_shape" else input_shape[:2])
     if weights == "imagenet" and input_shape[2] != 3:
         raise invalid_value("input_shape", "must have 3 channels for ImageNet weights (or pass weights=None)",
                             input_shape)
@@ -67,6 +74,8 @@ def _features(model: Any, base_layer: str | None) -> Any:
     """The tensor of `model` that the new head reads: `base_layer`'s output, else the last
     feature map (4-D output), else the input of the model's ``head`` layer."""
     if base_layer is not None:
+        if base_layer not in [layer.name for layer in model.layers]:
+            raise invalid_value("base_layer", f"must name a layer of the base ({_layer_names(model)})", base_layer)
         return model.get_layer(base_layer).output
     maps = [layer for layer in model.layers[1:] if len(layer.output.shape) == 4]
     if maps:
@@ -90,6 +99,16 @@ def _model_base(base: Any, base_layer: str | None) -> Any:
     return keras.Model(source.inputs, _features(source, base_layer), name="base")
 
 
+def _is_plain_graph(model: Any) -> bool:
+    """A Functional or Sequential model with known inputs: one `clone_model` can copy."""
+    if type(model).__name__ not in ("Functional", "Sequential") or not type(model).__module__.startswith("keras."):
+        return False
+    try:
+        return bool(model.inputs)
+    except (AttributeError, ValueError):
+        return False
+
+
 def _is_path(base: Any) -> bool:
     return isinstance(base, os.PathLike) or (isinstance(base, str) and base.endswith(".keras"))
 
@@ -101,6 +120,9 @@ def transfer(
     base: Any = "vgg16",
     weights: Any = "imagenet",
     base_layer: str | None = None,
+    input_range: Any = (0, 1),
+    resize: Sequence[int] | None = None,
+    preprocessing: str = "auto",
     task: Any = "multiclass",
     outputs: int | None = None,
     bounds: Any = None,
@@ -131,6 +153,17 @@ def transfer(
             cache), None (random) or a weights file. A model base brings its own.
         base_layer: For a model base: the layer whose output the new head reads;
             None takes the last feature map (4-D output) or else the input of ``head``.
+        input_range: The range of the images you will feed: (0, 1) like `zoo.datasets`
+            (the default), (0, 255) for raw pixels, or None when you preprocess them
+            yourself. The model maps this range to what the base was trained on.
+        resize: ``(height, width)`` to resize the images to inside the model before the
+            base (e.g. (224, 224) for 32x32 CIFAR images on an ImageNet base), or None
+            (the default: the base runs at `input_shape`, as in the notes, which keeps
+            the model as cheap as the notes' one; a 32x32 image then reaches VGG16's
+            last block as a 1x1 map, so pass a resize when accuracy matters more).
+        preprocessing: "auto" builds the application's own preprocessing (see the
+            README's table) and none for a model base; "caffe", "tf", "torch" or "none"
+            force a mode (also for a model base).
         task: Any task or a `zoo.Head`.
         outputs: Classes (None: the notes' 10 for multiclass), labels or targets.
         bounds: Regression output range.
@@ -147,8 +180,9 @@ def transfer(
         name: Model name; "transfer" by default.
 
     Returns:
-        A `keras.Model` with layers ``input``, ``base`` (frozen), ``pool``, ``dense_1``,
-        ``dropout_1``, ``head``.
+        A `keras.Model` with layers ``input``, ``resize`` (with `resize`), ``preprocess``
+        (when the base needs it), ``base`` (frozen), ``pool``, ``dense_1``, ``dropout_1``,
+        ``head``.
 
     Raises:
         ValueError: For invalid arguments, including input sizes or channel counts the
@@ -162,12 +196,15 @@ def transfer(
                                seed=seed, name=name, default_name="transfer", dropout=dropout)
     if base_layer is not None and not isinstance(base_layer, str):
         raise invalid_type("base_layer", "a layer name or None", base_layer)
+    input_range = prep.check_input_range(input_range)
+    resize = prep.check_resize(resize)
     app = None
     if isinstance(base, str) and not _is_path(base):
         app = _application(base)
         input_shape = check_shape("input_shape", NOTES_INPUT_SHAPE if input_shape is None else input_shape,
                                   ndims=(3,))
-        _check_weights(app, weights, input_shape)
+        base_shape = input_shape if resize is None else (*resize, input_shape[2])
+        _check_weights(app, weights, base_shape, "input_shape" if resize is None else "resize")
         if weights == "imagenet":
             _ensure_imagenet_weights(app)
     elif _is_path(base):
@@ -175,21 +212,42 @@ def transfer(
             raise invalid_value("base", "must be an existing .keras file when given as a path", str(base))
     elif not isinstance(base, keras.Model):
         raise invalid_type("base", "a keras.applications name, a keras.Model or a .keras path", base)
+    elif not _is_plain_graph(base):
+        raise invalid_value("base", "must be a functional keras.Model (e.g. a zoo.cnn or zoo.mlp) whose "
+                            "layers can be copied; a subclassed model or a perceptron cannot be a base", base.name)
+    mode = prep.resolve_mode(preprocessing, app)
+    if preprocessing == "auto" and app is None:
+        mode = None  # a zoo model or .keras base already takes the images it was trained on
 
     with distribute.scope(strategy):
         if app is not None:
             base_model = getattr(keras.applications, app)(include_top=False, weights=weights,
-                                                          input_shape=input_shape)
+                                                          input_shape=base_shape)
             base_model = keras.Model(base_model.inputs, base_model.output, name="base")
         else:
             base_model = _model_base(base, base_layer)
             expected = tuple(base_model.input_shape[1:])
             input_shape = expected if input_shape is None else check_shape("input_shape", input_shape)
-            if tuple(input_shape) != expected:
-                raise invalid_value("input_shape", f"must match the base model's input {expected}", input_shape)
-        base_model.trainable = False
+            base_shape = input_shape if resize is None else (*resize, input_shape[-1])
+            if tuple(base_shape) != expected:
+                what = "input_shape" if resize is None else "resize"
+                raise invalid_value(what, f"must match the base model's input {expected}",
+                                    input_shape if resize is None else resize)
         inputs = keras.Input(shape=input_shape, name="input")
-        x = base_model(inputs, training=False)
+        x = inputs
+        if resize is not None:
+            if len(input_shape) != 3:
+                raise invalid_value("resize", "applies to images (height, width, channels) only", resize)
+            x = keras.layers.Resizing(*resize, name="resize")(x)
+        if input_range is not None and mode is not None and (mode, input_range) != ("none", (0.0, 255.0)):
+            if mode in ("caffe", "torch") and input_shape[-1] != 3:
+                raise invalid_value("input_shape", f"must have 3 (RGB) channels for the {mode!r} "
+                                    "preprocessing of this base (or pass input_range=None)", input_shape)
+            from zoo.layers import ImagePreprocessing
+
+            x = ImagePreprocessing(mode, input_range, name="preprocess")(x)
+        base_model.trainable = False
+        x = base_model(x, training=False)
         if len(x.shape) == 4:
             x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
         x = dense_stack(x, (units,), activation="relu", dropout=dropout, seeds=seeds)
@@ -201,8 +259,8 @@ def fine_tune(model: Any, layers: int = 4, *, learning_rate: float = 1e-5) -> An
     """Unfreezes the top `layers` layers of a `transfer` model's base and recompiles.
 
     BatchNormalization layers stay frozen (their statistics would drift on a small
-    dataset). The optimizer restarts as the same kind at the low `learning_rate`;
-    loss and metrics are kept.
+    dataset). The optimizer restarts with its whole configuration (momentum, betas,
+    clipping, ...) at the low `learning_rate` and fresh slots; loss and metrics are kept.
 
     Args:
         model: A model built by `zoo.transfer` (it has a layer named ``base``).
@@ -222,6 +280,9 @@ def fine_tune(model: Any, layers: int = 4, *, learning_rate: float = 1e-5) -> An
         base = model.get_layer("base")
     except ValueError:
         raise invalid_value("model", "must come from zoo.transfer (a layer named 'base')", model.name) from None
+    if not isinstance(base, keras.Model):
+        raise invalid_value("model", "must come from zoo.transfer: its layer 'base' must be the frozen base "
+                            f"model, not a {type(base).__name__}", model.name)
     if not model.compiled:
         raise invalid_value("model", "must be compiled before fine-tuning", model.name)
     layers = check_int("layers", layers, minimum=1, maximum=len(base.layers))
@@ -233,6 +294,7 @@ def fine_tune(model: Any, layers: int = 4, *, learning_rate: float = 1e-5) -> An
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.trainable = False
     config = keras.saving.deserialize_keras_object(model.get_compile_config())
-    config["optimizer"] = type(model.optimizer)(learning_rate=learning_rate)
+    optimizer_config = {**model.optimizer.get_config(), "learning_rate": learning_rate}
+    config["optimizer"] = type(model.optimizer).from_config(optimizer_config)
     model.compile(**config)
     return model
