@@ -2,6 +2,7 @@
 
 import time
 
+import keras
 import numpy as np
 import pytest
 
@@ -209,3 +210,13 @@ def test_fine_tune_refuses_invalid_arguments():
 def test_sequence_and_conv_builders_refuse_invalid_arguments(builder, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match.replace("(", r"\(").replace(")", r"\)")):
         zoo.build(builder, **kwargs)
+
+
+def test_fine_tune_keeps_the_whole_optimizer_configuration(digits_cnn):
+    optimizer = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True, clipnorm=1.0)
+    model = zoo.transfer(base=digits_cnn[0], outputs=5, optimizer=optimizer, learning_rate=None)
+    zoo.fine_tune(model, layers=2, learning_rate=1e-4)
+    config = model.optimizer.get_config()
+    assert isinstance(model.optimizer, keras.optimizers.SGD) and model.optimizer is not optimizer
+    assert (config["momentum"], config["nesterov"], config["clipnorm"]) == (0.9, True, 1.0)
+    assert config["learning_rate"] == pytest.approx(1e-4)
