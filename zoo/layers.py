@@ -27,6 +27,18 @@ class Heaviside(keras.layers.Layer):
         return input_shape
 
 
+def _sum_over_replicas(*values: Any) -> Any:
+    """Adds up per-replica updates under a multi-replica `tf.distribute` strategy, so every
+    replica applies the whole global batch's correction and the weights stay mirrored."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            return context.all_reduce(tf.distribute.ReduceOp.SUM, list(values))
+    return values
+
+
 @keras.saving.register_keras_serializable(package="zoo")
 class Perceptron(keras.Model):
     """Rosenblatt's perceptron: a weighted sum through a Heaviside step.
@@ -68,8 +80,9 @@ class Perceptron(keras.Model):
         y = ops.reshape(ops.cast(y, y_pred.dtype), ops.shape(y_pred))
         # +1 for a missed positive (w += x), -1 for a false positive (w -= x), 0 when right.
         correction = self.learning_rate * (y - y_pred)
-        self.weighted_sum.kernel.assign_add(ops.matmul(ops.transpose(x), correction))
-        self.weighted_sum.bias.assign_add(ops.sum(correction, axis=0))
+        delta_w, delta_b = _sum_over_replicas(ops.matmul(ops.transpose(x), correction), ops.sum(correction, axis=0))
+        self.weighted_sum.kernel.assign_add(delta_w)
+        self.weighted_sum.bias.assign_add(delta_b)
         loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
         for metric in self.metrics:
             if metric.name == "loss":

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo import datasets, registry
+from zoo import datasets, distribute, registry
 from zoo.files import write_json
 from zoo.heads import Head, infer_head, resolve_head
 from zoo.validation import check_bool, check_choice, check_float, check_int, invalid_type, invalid_value
@@ -154,9 +154,18 @@ def baseline_scores(data: TaskData) -> dict[str, float]:
 
 def test_scores(model: Any, data: TaskData) -> dict[str, float]:
     """The model's `evaluate` scores on the test split, plus ``mse`` for regression."""
-    scores = {k: float(v) for k, v in model.evaluate(data.x_test, data.y_test, verbose=0, return_dict=True).items()}
+    strategy = distribute.get_strategy()
+    if distribute.is_multi_worker(strategy):  # Keras 3 evaluate/predict fail there too (keras#20585)
+        from zoo.custom_loop import evaluate_distributed
+
+        scores = evaluate_distributed(model, data.x_test, data.y_test, strategy=strategy)
+        predict = lambda x: np.asarray(model(x, training=False))  # noqa: E731
+    else:
+        scores = {k: float(v) for k, v in model.evaluate(data.x_test, data.y_test, verbose=0,
+                                                         return_dict=True).items()}
+        predict = lambda x: model.predict(x, verbose=0)  # noqa: E731
     if data.head.task == "regression":
-        pred = model.predict(data.x_test, verbose=0).reshape(data.y_test.shape)
+        pred = predict(data.x_test).reshape(data.y_test.shape)
         scores["mse"] = float(np.mean((pred - data.y_test) ** 2))
     return scores
 
@@ -248,6 +257,8 @@ def train(
     check_bool("tensorboard", tensorboard)
     if not isinstance(out, (str, os.PathLike)):
         raise invalid_type("out", "a folder path", out)
+    # Before any TensorFlow op: a multi-worker strategy must configure the runtime first.
+    distribute.get_strategy()
     data = prepare(architecture, dataset, task=task, seed=seed)
     folder = os.path.join(os.fspath(out), architecture)
     if os.path.isfile(folder):
@@ -314,8 +325,15 @@ def fit_and_record(
         files["logs"] = os.path.join(folder, "logs")
         cbs.append(keras.callbacks.TensorBoard(files["logs"]))
     start = time.perf_counter()
-    model.fit(data.x_train, data.y_train, epochs=epochs, batch_size=batch_size,
-              validation_split=validation_split, callbacks=cbs + list(callbacks or []), verbose=verbose)
+    strategy = distribute.get_strategy()
+    if distribute.is_multi_worker(strategy):
+        _fit_multi_worker(model, data, strategy, epochs=epochs, batch_size=batch_size, seed=seed,
+                          validation_split=validation_split, callbacks=[c for c in cbs + list(callbacks or [])
+                                                                       if not isinstance(c, keras.callbacks.BackupAndRestore)],
+                          verbose=verbose)
+    else:
+        model.fit(data.x_train, data.y_train, epochs=epochs, batch_size=batch_size,
+                  validation_split=validation_split, callbacks=cbs + list(callbacks or []), verbose=verbose)
     seconds = time.perf_counter() - start
     shutil.rmtree(backup, ignore_errors=True)
     history = read_history(files["history.csv"])
@@ -329,6 +347,21 @@ def fit_and_record(
                                        "seconds_this_run": round(seconds, 2),
                                        "params": int(model.count_params())})
     return TrainResult(model, history, scores, baseline, files, data)
+
+
+def _fit_multi_worker(model: Any, data: TaskData, strategy: Any, *, epochs: int, batch_size: int, seed: int,
+                      validation_split: float, callbacks: list[Any], verbose: Any) -> None:
+    """Keras 3 `fit` fails under MultiWorkerMirroredStrategy (keras-team/keras#20585): the
+    zoo's custom loop trains instead, with the same validation split as `fit` (the last
+    fraction) and no resume (BackupAndRestore needs `fit`)."""
+    from zoo.custom_loop import fit_distributed
+
+    n_val = int(len(data.x_train) * validation_split)
+    cut = len(data.x_train) - n_val
+    validation = (data.x_train[cut:], data.y_train[cut:]) if n_val else None
+    fit_distributed(model, data.x_train[:cut], data.y_train[:cut], strategy=strategy, epochs=epochs,
+                    batch_size=batch_size, validation_data=validation, callbacks=callbacks,
+                    verbose=0 if verbose == 0 else 2 if verbose == 2 else 1, seed=seed)
 
 
 def _drop_unreadable_first_backup(backup: str) -> None:
