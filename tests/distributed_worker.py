@@ -2,6 +2,7 @@
 
 Usage: python distributed_worker.py replicas OUT.json
        python distributed_worker.py worker OUT_FOLDER   (TF_CONFIG set by the test)
+       python distributed_worker.py jax OUT.json        (KERAS_BACKEND=jax, 2 XLA CPU devices)
 """
 
 import json
@@ -73,6 +74,23 @@ def worker(out):
         json.dump(report, f)
 
 
+def jax_devices(out):
+    """On JAX with two CPU devices the zoo trains under keras.distribution.DataParallel."""
+    import keras
+    import zoo
+
+    model = zoo.mlp((6,), task="regression", units=8, seed=0)
+    distribution = zoo.get_distribution()
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 6)).astype("float32")
+    history = model.fit(x, x.sum(1, keepdims=True), epochs=2, batch_size=16, verbose=0).history
+    report = {"backend": keras.backend.backend(), "distribution": type(distribution).__name__,
+              "devices": len(distribution.device_mesh.devices.flatten()), "loss": history["loss"],
+              "strategy": repr(zoo.get_strategy())}
+    with open(out, "w") as f:
+        json.dump(report, f)
+
+
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(__file__))
-    {"replicas": replicas, "worker": worker}[sys.argv[1]](sys.argv[2])
+    {"replicas": replicas, "worker": worker, "jax": jax_devices}[sys.argv[1]](sys.argv[2])

@@ -5,6 +5,7 @@ A new builder joins these tests by being registered.
 
 import inspect
 
+import keras
 import numpy as np
 import pytest
 
@@ -13,6 +14,9 @@ from zoo import registry
 from helpers import targets_for
 
 MODELS = zoo.list_models()
+BACKEND = keras.backend.backend()
+# The perceptron rule is a stateful train_step; JAX's training loop needs a stateless one.
+NEEDS_STATEFUL_TRAIN_STEP = {"perceptron"}
 
 
 def _inputs(model, n, rng):
@@ -36,14 +40,16 @@ def test_fit_step_then_save_and_load_give_identical_predictions(name, tmp_path):
     model = zoo.build(name, **entry.smoke)
     x = _inputs(model, 16, rng)
     y = targets_for(model, 16, rng)
-    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
-    assert np.isfinite(history.history["loss"][-1])
+    if BACKEND == "jax" and name in NEEDS_STATEFUL_TRAIN_STEP:
+        with pytest.raises(NotImplementedError, match="TensorFlow and PyTorch backends.*Received: backend='jax'"):
+            model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    else:
+        history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+        assert np.isfinite(history.history["loss"][-1])
     before = model.predict(x, verbose=0)
     assert before.shape[0] == 16
 
     path = zoo.save_model(model, tmp_path / f"{name}.keras")
-    import keras
-
     loaded = keras.saving.load_model(path)  # safe_mode on, no custom_objects
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), before)
     assert type(loaded) is type(model)

@@ -38,3 +38,29 @@ def test_diabetes_regression_head_beats_the_mean(seed):
     mse = model.evaluate(xt, yt, verbose=0, return_dict=True)["loss"]
     baseline = float(np.mean((yt - y.mean()) ** 2))  # predicting the training mean
     assert mse < 0.8 * baseline
+
+
+def test_fast_compile_defaults_give_the_plain_compile_loss_every_epoch():
+    import keras
+
+    from zoo.speed import compile_defaults
+
+    rng = np.random.default_rng(0)
+    x = rng.random((200, 28, 28)).astype("float32")
+    y = rng.integers(0, 10, 200)
+    histories, epoch_logs = [], []
+    for fast in (True, False):
+        model = zoo.mnist_mlp(seed=0, compile=fast)
+        if not fast:
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        assert model.steps_per_execution == (compile_defaults()["steps_per_execution"] if fast else 1)
+        seen = []
+        logger = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(logs["loss"]))
+        keras.utils.set_random_seed(0)
+        histories.append(model.fit(x, y, epochs=3, batch_size=16, verbose=0, callbacks=[logger]).history)
+        epoch_logs.append(seen)
+    fast, plain = histories
+    assert compile_defaults()["steps_per_execution"] > 1
+    np.testing.assert_allclose(fast["loss"], plain["loss"], rtol=1e-5)
+    np.testing.assert_allclose(fast["accuracy"], plain["accuracy"], rtol=1e-6)
+    assert epoch_logs[0] == fast["loss"] and len(epoch_logs[0]) == 3

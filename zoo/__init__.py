@@ -18,7 +18,7 @@ from zoo.architectures import (
     simple_rnn,
     transfer,
 )
-from zoo.distribute import get_strategy
+from zoo.distribute import get_distribution, get_strategy
 from zoo.heads import TASKS, Head, Task, head_for, infer_head
 from zoo.initializers import initializer_for
 from zoo.registry import build, describe, list_models, register
@@ -37,6 +37,7 @@ __all__ = [
     "fine_tune",
     "describe",
     "diagrams",
+    "get_distribution",
     "get_strategy",
     "head_for",
     "infer_head",

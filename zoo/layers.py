@@ -68,12 +68,22 @@ class Perceptron(keras.Model):
         self.learning_rate = float(learning_rate)
         self.weighted_sum = weighted_sum
 
+    def fit(self, *args: Any, **kwargs: Any) -> Any:
+        # Refused before Keras starts its JAX training state, which would leave the model unusable.
+        if keras.backend.backend() == "jax":
+            raise self._jax_error()
+        return super().fit(*args, **kwargs)
+
+    @staticmethod
+    def _jax_error() -> NotImplementedError:
+        return NotImplementedError(
+            "The perceptron rule trains on the TensorFlow and PyTorch backends; the JAX backend "
+            f"needs a stateless train_step. Received: backend={keras.backend.backend()!r}"
+        )
+
     def train_step(self, *args: Any) -> dict[str, Any]:
         if len(args) != 1:  # JAX calls train_step(state, data) and wants it stateless
-            raise NotImplementedError(
-                "The perceptron rule trains on the TensorFlow and PyTorch backends; the JAX "
-                f"backend needs a stateless train_step. Received: backend={keras.backend.backend()!r}"
-            )
+            raise self._jax_error()
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(args[0])
         x = ops.cast(x, self.compute_dtype)
         y_pred = self(x)

@@ -86,7 +86,10 @@ def finish(
     """Wraps the graph in a `keras.Model` and compiles it with the head's loss and metrics."""
     model = keras.Model(inputs, outputs, name=name)
     if compile:
-        model.compile(optimizer=make_optimizer(optimizer, learning_rate), **head.compile_kwargs())
+        from zoo.speed import compile_defaults
+
+        model.compile(optimizer=make_optimizer(optimizer, learning_rate), **head.compile_kwargs(),
+                      **compile_defaults())
     return model
 
 

@@ -15,6 +15,7 @@ from zoo.architectures.mlp import dense_network
 from zoo.heads import Head, head_for
 from zoo.initializers import initializer_for
 from zoo.registry import register
+from zoo.speed import compile_defaults
 from zoo.validation import check_bool, check_choice, check_float, check_int, check_name, check_shape, invalid_type, invalid_value
 
 # A neuron's loss follows its activation: probabilities get cross-entropy, anything else MSE.
@@ -124,7 +125,7 @@ def mcculloch_pitts(
         outputs = zoo_layers.Heaviside(name="step")(weighted_sum(inputs))
         model = keras.Model(inputs, outputs, name=name)
         if compile:
-            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"])
+            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults())
         return model
 
 
@@ -162,7 +163,7 @@ def perceptron(
     with distribute.scope(strategy):
         model = zoo_layers.Perceptron(n_features, learning_rate=learning_rate, name=name)
         if compile:
-            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"])
+            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults())
         return model
 
 
