@@ -1,10 +1,16 @@
-"""Speed of zoo models against the same models written by hand in Keras (``scripts/bench.py``)."""
+"""Training speed of zoo models against the same models written by hand (``scripts/bench.py``).
+
+Every figure is a ratio or a rate measured in one run: the zoo-built model, the notes'
+hand-written Keras (plain ``compile()``) and, when PyTorch is installed, the notes'
+PyTorch loop (seed 000's ``Net`` with a ``DataLoader``) train the same data in turn.
+"""
 
 from __future__ import annotations
 
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,75 +18,195 @@ import numpy as np
 from zoo._lazy import keras
 
 
-def time_fit(make_model: Callable[[], Any], x: np.ndarray, y: np.ndarray, *, epochs: int = 3,
-             batch_size: int = 32, repeats: int = 3) -> list[float]:
-    """Seconds per epoch of `fit`, after one warm-up epoch (tracing), for each repeat."""
-    times = []
+@dataclass(frozen=True)
+class Workload:
+    """One benchmark case: a registered model, its input and targets, and the batch size."""
+
+    name: str
+    architecture: str
+    input_shape: tuple[int, ...]
+    batch_size: int
+    samples: int
+    target: str  # "classes:K", "sequence" (one value per timestep)
+    # Multiply-accumulates per sample of the forward pass, where it is simple to count (dense layers).
+    macs: int | None = None
+
+
+WORKLOADS = (
+    Workload("mnist_mlp b32", "mnist_mlp", (28, 28), 32, 20_000, "classes:10", 784 * 128 + 128 * 10),
+    Workload("mnist_mlp b256", "mnist_mlp", (28, 28), 256, 40_000, "classes:10", 784 * 128 + 128 * 10),
+    Workload("cnn b32", "cnn", (28, 28, 1), 32, 4_000, "classes:10"),
+    Workload("cnn b128", "cnn", (28, 28, 1), 128, 6_000, "classes:10"),
+    Workload("simple_rnn b32", "simple_rnn", (20, 1), 32, 4_000, "sequence"),
+    Workload("lstm b32", "lstm", (100, 10), 32, 2_000, "classes:5"),
+)
+
+
+def data_for(workload: Workload, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Random inputs and targets of the workload's shapes."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((workload.samples, *workload.input_shape)).astype("float32")
+    if workload.target == "sequence":
+        return x, rng.normal(size=(workload.samples, workload.input_shape[0], 1)).astype("float32")
+    return x, rng.integers(0, int(workload.target.split(":")[1]), workload.samples)
+
+
+def handwritten(architecture: str) -> Any:
+    """The notes' model as a Keras user writes it: Sequential and a plain ``compile()``."""
+    layers = keras.layers
+    stacks = {
+        "mnist_mlp": [keras.Input((28, 28)), layers.Flatten(), layers.Dense(128, activation="relu"),
+                      layers.Dense(10, activation="softmax")],
+        "cnn": [keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+                layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
+                layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")],
+        "simple_rnn": [keras.Input((20, 1)), layers.SimpleRNN(32, return_sequences=True), layers.Dense(1)],
+        "lstm": [keras.Input((100, 10)), layers.LSTM(64, return_sequences=True), layers.LSTM(64),
+                 layers.Dense(5, activation="softmax")],
+    }
+    model = keras.Sequential(stacks[architecture])
+    if architecture == "simple_rnn":
+        model.compile(optimizer="adam", loss="mean_squared_error")
+    else:
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def samples_per_second(make_model: Callable[[], Any], x: np.ndarray, y: np.ndarray, batch_size: int) -> float:
+    """Training samples per second of `fit` over one epoch, after a warm-up epoch on a slice."""
+    model = make_model()
+    warm = min(len(x), batch_size * 64)
+    model.fit(x[:warm], y[:warm], epochs=1, batch_size=batch_size, verbose=0)
+    start = time.perf_counter()
+    model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
+    return len(x) / (time.perf_counter() - start)
+
+
+def torch_samples_per_second(workload: Workload, x: np.ndarray, y: np.ndarray) -> float | None:
+    """The notes' PyTorch loop (seed 000: ``Net``, DataLoader, Adam) on the MLP; None without torch
+    or for other workloads."""
+    try:
+        import torch
+        from torch import nn
+    except ImportError:
+        return None
+    if workload.architecture != "mnist_mlp":
+        return None
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1, self.fc2 = nn.Linear(784, 128), nn.Linear(128, 10)
+
+        def forward(self, inputs: Any) -> Any:
+            return self.fc2(torch.relu(self.fc1(inputs.view(-1, 784))))
+
+    net, loss_fn = Net(), nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(net.parameters())
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y.astype("int64"))),
+        batch_size=workload.batch_size, shuffle=True)
+    start = time.perf_counter()
+    for inputs, labels in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(net(inputs), labels)
+        loss.backward()
+        optimizer.step()
+    return len(x) / (time.perf_counter() - start)
+
+
+def matmul_gflops(size: int = 1024, repeats: int = 10) -> float:
+    """The float32 matmul rate of this machine (numpy), best of `repeats`, in GFLOP/s."""
+    a = np.random.default_rng(0).random((size, size), dtype=np.float32)
+    best = float("inf")
     for _ in range(repeats):
-        model = make_model()
-        model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
         start = time.perf_counter()
-        model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
-        times.append((time.perf_counter() - start) / epochs)
+        a @ a
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
+def build_seconds() -> dict[str, float]:
+    """Seconds to build and compile each registered model with its offline defaults."""
+    from zoo import registry
+
+    times = {}
+    for name in registry.list_models():
+        entry = registry.get_entry(name)
+        start = time.perf_counter()
+        registry.build(name, **entry.offline)
+        times[name] = time.perf_counter() - start
     return times
 
 
-def _handwritten_mnist_mlp(input_shape: tuple[int, ...]) -> Any:
-    # The notes' model (seed 000) as a Keras user writes it.
-    model = keras.Sequential([
-        keras.Input(input_shape),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progress: Callable[[str], None] = print,
+        builds: bool = True) -> dict[str, Any]:
+    """Benchmarks `workloads` on the current Keras backend.
 
-
-def _handwritten_cnn(input_shape: tuple[int, ...]) -> Any:
-    model = keras.Sequential([
-        keras.Input(input_shape),
-        keras.layers.Conv2D(32, 3, activation="relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(64, 3, activation="relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
-
-
-CASES = {
-    "mnist_mlp": (_handwritten_mnist_mlp, (28, 28, 1)),
-    "cnn": (_handwritten_cnn, (28, 28, 1)),
-}
-
-
-def compare(name: str, *, samples: int = 2048, epochs: int = 3, repeats: int = 3) -> dict[str, Any]:
-    """Times the zoo's `name` and its hand-written twin in one run, alternating.
+    Each repeat trains the zoo model and the hand-written one in turn (so drift on the
+    machine hits both alike); the medians are reported.
 
     Args:
-        name: A key of `CASES`.
-        samples: Random 28x28x1 images per epoch.
-        epochs: Timed epochs per repeat.
+        workloads: The cases to run.
         repeats: Models built and timed per side.
+        progress: Called with one line per finished case.
+        builds: Also time build+compile of every registered model.
 
     Returns:
-        Median seconds per epoch for both sides and their ratio (zoo / hand-written).
+        ``{"backend", "matmul_gflops", "workloads": [...], "build_seconds": {...}}``.
     """
     from zoo import registry
-    from zoo.validation import check_choice
 
-    handwritten, shape = CASES[check_choice("name", name, CASES)]
-    rng = np.random.default_rng(0)
-    x = rng.random((samples, *shape)).astype("float32")
-    y = rng.integers(0, 10, samples)
-    zoo_times, hand_times = [], []
-    for _ in range(repeats):  # alternate so drift on the machine hits both sides alike
-        zoo_times += time_fit(lambda: registry.build(name, input_shape=shape), x, y, epochs=epochs, repeats=1)
-        hand_times += time_fit(lambda: handwritten(shape), x, y, epochs=epochs, repeats=1)
-    zoo_s, hand_s = statistics.median(zoo_times), statistics.median(hand_times)
-    return {"name": name, "zoo_s_per_epoch": zoo_s, "handwritten_s_per_epoch": hand_s,
-            "ratio": zoo_s / hand_s, "zoo_times": zoo_times, "handwritten_times": hand_times}
+    backend = keras.backend.backend()
+    peak = matmul_gflops()
+    rows = []
+    for w in workloads:
+        x, y = data_for(w)
+        zoo_rates, hand_rates, torch_rates = [], [], []
+        for _ in range(repeats):
+            zoo_rates.append(samples_per_second(lambda: registry.build(w.architecture, input_shape=w.input_shape),
+                                                x, y, w.batch_size))
+            hand_rates.append(samples_per_second(lambda: handwritten(w.architecture), x, y, w.batch_size))
+            rate = torch_samples_per_second(w, x, y)
+            if rate is not None:
+                torch_rates.append(rate)
+        row = {"workload": w.name, "backend": backend, "zoo": statistics.median(zoo_rates),
+               "handwritten": statistics.median(hand_rates),
+               "torch": statistics.median(torch_rates) if torch_rates else None,
+               "zoo_runs": zoo_rates, "handwritten_runs": hand_rates}
+        row["zoo_vs_handwritten"] = row["zoo"] / row["handwritten"]
+        row["zoo_vs_torch"] = row["zoo"] / row["torch"] if row["torch"] else None
+        # Training is about 3x the forward pass: forward, and two matmuls per layer backward.
+        row["gflops"] = row["zoo"] * 6 * w.macs / 1e9 if w.macs else None
+        row["of_matmul"] = row["gflops"] / peak if row["gflops"] else None
+        rows.append(row)
+        progress(f"[bench] {backend} {w.name}: zoo {row['zoo']:,.0f}/s, hand-written {row['handwritten']:,.0f}/s, "
+                 f"ratio {row['zoo_vs_handwritten']:.2f}")
+    return {"backend": backend, "matmul_gflops": peak, "workloads": rows,
+            "build_seconds": build_seconds() if builds else {}}
+
+
+def markdown(results: list[dict[str, Any]], machine: str) -> str:
+    """The README table of one or more backends' `run` results."""
+    def fmt(value: Any, spec: str) -> str:
+        return "-" if value is None else format(value, spec)
+
+    lines = [f"Machine: {machine}.", "",
+             "| backend | workload | zoo samples/s | hand-written Keras samples/s | zoo / hand-written | "
+             "PyTorch seed loop samples/s | zoo / PyTorch | GFLOP/s (share of matmul) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for result in results:
+        for r in result["workloads"]:
+            share = "-" if r["gflops"] is None else f"{r['gflops']:.0f} ({r['of_matmul']:.0%})"
+            lines.append(f"| {r['backend']} | {r['workload']} | {r['zoo']:,.0f} | {r['handwritten']:,.0f} | "
+                         f"{r['zoo_vs_handwritten']:.2f} | {fmt(r['torch'], ',.0f')} | "
+                         f"{fmt(r['zoo_vs_torch'], '.2f')} | {share} |")
+    lines += ["", "float32 matmul (numpy, same run): " + ", ".join(
+        f"{r['backend']} run {r['matmul_gflops']:.0f} GFLOP/s" for r in results), "",
+        "| backend | " + " | ".join(results[0]["build_seconds"]) + " |",
+        "|---|" + "---|" * len(results[0]["build_seconds"])]
+    for result in results:
+        if result["build_seconds"]:
+            lines.append(f"| {result['backend']} build+compile s | "
+                         + " | ".join(f"{s:.2f}" for s in result["build_seconds"].values()) + " |")
+    return "\n".join(lines) + "\n"
