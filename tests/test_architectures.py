@@ -52,9 +52,10 @@ def test_cnn_runs_on_other_image_shapes(shape, pools):
     assert model.predict(np.zeros((2, *shape), "float32"), verbose=0).shape == (2, 10)
 
 
-@pytest.mark.parametrize("shape, block", [((2, 2, 1), 1), ((4, 4, 1), 2)])
-def test_cnn_refuses_maps_too_small_for_its_blocks(shape, block):
-    with pytest.raises(ValueError, match=f"conv block {block} needs at least a 3x3 map.*padding='same'"):
+@pytest.mark.parametrize("shape, match", [((2, 2, 1), r"`kernel_size` must fit the 2x2 input map.*padding='same'"),
+                                          ((4, 4, 1), r"conv block 2 needs at least a 3x3 map.*padding='same'")])
+def test_cnn_refuses_maps_too_small_for_its_blocks(shape, match):
+    with pytest.raises(ValueError, match=match):
         zoo.cnn(input_shape=shape)
     assert zoo.cnn(input_shape=shape, padding="same").output_shape == (None, 10)
 

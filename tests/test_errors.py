@@ -32,7 +32,7 @@ CASES = [
     ("mlp", dict(learning_rate=float("nan")), ValueError, "learning_rate"),
     ("mlp", dict(task="multiclass", outputs=3, label_format="onehot"), ValueError, "label_format"),
     ("mlp", dict(task="regression", bounds=(5, 1)), ValueError, "bounds"),
-    ("mlp", dict(task="regression", bounds="negative"), TypeError, "bounds"),
+    ("mlp", dict(task="regression", bounds="negative"), ValueError, "bounds"),
     ("mlp", dict(task="binary", bounds=(0, 1)), ValueError, "bounds"),
     ("mlp", dict(task="regression", outliers="l1"), ValueError, "outliers"),
     ("mlp", dict(compile="yes"), TypeError, "compile"),

@@ -41,7 +41,7 @@ def test_head_is_frozen():
 
 def test_activation_and_loss_must_agree():
     # Seed 000's PyTorch model: softmax output fed to a loss that applies softmax again.
-    with pytest.raises(ValueError, match="must agree with loss='sparse_categorical_crossentropy'"):
+    with pytest.raises(ValueError, match="must agree with task='multiclass' and loss='sparse_categorical_crossentropy'"):
         Head("multiclass", 10, "linear", "sparse_categorical_crossentropy", ("accuracy",))
     with pytest.raises(ValueError, match="must agree"):
         Head("binary", 1, "softmax", "binary_crossentropy", ("accuracy",))

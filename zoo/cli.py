@@ -280,6 +280,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(err).split()) or type(err).__name__
         print(f"zoo {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except Exception as err:  # never a traceback: one line, the error's kind and text
+        message = " ".join(str(err).split())[:500]
+        print(f"zoo {args.command}: error: {type(err).__name__}: {message} (ZOO_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        if os.environ.get("ZOO_DEBUG"):
+            raise
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ with the training split's mean and deviation. Class labels are int64 ids.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
 import numpy as np
 
 from zoo import _network
-from zoo.validation import check_bool, check_float, check_int
+from zoo.validation import check_bool, check_float, check_int, invalid_value
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -30,7 +31,14 @@ def _split(x: np.ndarray, y: np.ndarray, *, test_size: float, seed: int, stratif
 
     test_size = check_float("test_size", test_size, minimum=0.0, maximum=1.0,
                             exclusive_minimum=True, exclusive_maximum=True)
-    seed = check_int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
+    # Both sides need a sample of every class when stratified, and at least two samples.
+    need = max(2, len(np.unique(y)) if stratify else 2)
+    n_test = math.ceil(test_size * len(y))
+    if n_test < need or len(y) - n_test < need:
+        low, high = need / len(y), 1 - need / len(y)
+        raise invalid_value("test_size", f"must leave at least {need} samples on each side of the split of "
+                            f"{len(y)} samples (between about {low:.3f} and {high:.3f})", test_size)
     x_train, x_test, y_train, y_test = train_test_split(
         x, y, test_size=test_size, random_state=seed, stratify=y if stratify else None
     )

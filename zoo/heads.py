@@ -65,6 +65,36 @@ _METRICS = {
 }
 
 
+MAX_UNITS = 100_000
+_REGRESSION_ACTIVATIONS = {"linear", "softplus", "relu", "sigmoid", "tanh"}
+# What each task allows in a hand-built `Head`: exactly what `head_for` can produce.
+_TASK_RULES: dict[str, dict[str, Any]] = {
+    "binary": {"min_units": 1, "max_units": 1, "losses": ("binary_crossentropy",),
+               "activations": {"sigmoid"}, "metrics": ("accuracy", "auc")},
+    "multilabel": {"min_units": 2, "max_units": MAX_UNITS, "losses": ("binary_crossentropy",),
+                   "activations": {"sigmoid"}, "metrics": ("binary_accuracy", "multilabel_auc")},
+    "multiclass": {"min_units": 2, "max_units": MAX_UNITS,
+                   "losses": ("sparse_categorical_crossentropy", "categorical_crossentropy"),
+                   "activations": {"softmax"}, "metrics": ("accuracy",)},
+    "regression": {"min_units": 1, "max_units": MAX_UNITS,
+                   "losses": ("mean_squared_error", "huber", "mean_absolute_error"),
+                   "activations": _REGRESSION_ACTIVATIONS, "metrics": ("mae", "rmse")},
+}
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _check_rescale(rescale: Any, task: str, activation: str) -> None:
+    if task != "regression" or activation not in ("sigmoid", "softplus"):
+        raise invalid_value("rescale", "applies to bounded regression heads (sigmoid or softplus output) only, "
+                            f"not task={task!r} with activation={activation!r}", rescale)
+    if (not isinstance(rescale, tuple) or len(rescale) != 2
+            or any(isinstance(v, bool) or not isinstance(v, numbers.Real) for v in rescale)):
+        raise invalid_type("rescale", "a (scale, offset) tuple of numbers or None", rescale)
+    scale, offset = rescale
+    if not all(math.isfinite(v) and abs(v) <= _FLOAT32_MAX for v in rescale) or scale == 0:
+        raise invalid_value("rescale", "must be finite float32 numbers with a non-zero scale", rescale)
+
+
 @dataclass(frozen=True)
 class Head:
     """What a model's output layer and loss must be for a task.
@@ -91,18 +121,35 @@ class Head:
     reason: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        check_choice("task", self.task, TASKS)
-        check_int("units", self.units, minimum=1)
-        check_choice("loss", self.loss, _LOSS_ACTIVATIONS)
-        allowed = sorted(_LOSS_ACTIVATIONS[self.loss])
+        # Any combination the head rules would never produce is refused, naming the field.
+        task = check_choice("task", self.task, TASKS)
+        rule = _TASK_RULES[task]
+        check_int("units", self.units, minimum=rule["min_units"], maximum=rule["max_units"])
+        check_choice("loss", self.loss, rule["losses"])
+        allowed = sorted(_LOSS_ACTIVATIONS[self.loss] & rule["activations"])
         if self.activation not in allowed:
             raise invalid_value(
                 "activation",
-                f"must agree with loss={self.loss!r}: one of {', '.join(map(repr, allowed))}",
+                f"must agree with task={task!r} and loss={self.loss!r}: one of {', '.join(map(repr, allowed))}",
                 self.activation,
             )
+        if not isinstance(self.metrics, tuple):
+            raise invalid_type("metrics", "a tuple of metric names", self.metrics)
         for metric in self.metrics:
-            check_choice("metrics", metric, _METRICS)
+            check_choice("metrics", metric, rule["metrics"])
+        if task == "multiclass":
+            check_choice("label_format", self.label_format, LABEL_FORMATS)
+            expected = {"sparse": "sparse_categorical_crossentropy", "one_hot": "categorical_crossentropy"}
+            if self.loss != expected[self.label_format]:
+                raise invalid_value("loss", f"must be {expected[self.label_format]!r} for "
+                                    f"label_format={self.label_format!r}", self.loss)
+        elif self.label_format is not None:
+            raise invalid_value("label_format", f"applies to task='multiclass' only, not task={task!r}",
+                                self.label_format)
+        if self.rescale is not None:
+            _check_rescale(self.rescale, task, self.activation)
+        if not isinstance(self.reason, str):
+            raise invalid_type("reason", "a string", self.reason)
 
     def keras_metrics(self) -> list[Any]:
         """Builds fresh Keras metric objects for `compile`."""
@@ -116,8 +163,12 @@ class Head:
 def _check_bounds(bounds: Any) -> tuple[float | None, float | None] | None:
     if bounds is None:
         return None
-    if bounds == "positive":
-        return (0.0, None)
+    if isinstance(bounds, str):
+        if bounds == "positive":
+            return (0.0, None)
+        raise invalid_value("bounds", "must be None, 'positive' or a (low, high) pair", bounds)
+    if isinstance(bounds, np.ndarray) and bounds.shape == (2,) and bounds.dtype.kind in "iuf":
+        bounds = tuple(float(v) for v in bounds)
     if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
         raise invalid_type("bounds", "None, 'positive' or a (low, high) pair (either may be None)", bounds)
     ends = []
@@ -133,6 +184,11 @@ def _check_bounds(bounds: Any) -> tuple[float | None, float | None] | None:
         return None
     if low is not None and high is not None and not low < high:
         raise invalid_value("bounds", "must satisfy low < high", bounds)
+    # The output runs in float32: ends or a width beyond its range would make every prediction inf or NaN.
+    if any(end is not None and abs(end) > _FLOAT32_MAX for end in ends) or (
+            low is not None and high is not None and high - low > _FLOAT32_MAX):
+        raise invalid_value("bounds", f"must lie within float32's range: |low|, |high| and high - low at most "
+                            f"{_FLOAT32_MAX:.3g}", bounds)
     return (low, high)
 
 
@@ -180,6 +236,9 @@ def head_for(
     check_choice("label_format", label_format, LABEL_FORMATS)
     if not isinstance(outliers, bool):
         check_choice("outliers", outliers, [k for k in OUTLIER_LOSSES if not isinstance(k, bool)])
+    if task != "multiclass" and label_format != "sparse":
+        raise invalid_value("label_format", f"applies to task='multiclass' only, not task={task!r} "
+                            "(binary and multilabel targets are 0/1 columns)", label_format)
     if task != "regression":
         for arg, value, unset in (("bounds", bounds, None), ("outliers", outliers, False)):
             if value is not unset:
@@ -256,6 +315,9 @@ def infer_head(y: Any) -> Head:
         y = np.asarray(y)
     except Exception as err:  # ragged lists and the like
         raise TypeError(f"`y` must be array-like with one row per sample. Received: y of type {type(y).__name__}") from err
+    if y.dtype.kind == "c":
+        raise _refuse("targets must be real numbers (complex values found)", y,
+                      "Split real and imaginary parts into two regression targets (np.stack([y.real, y.imag], 1)).")
     if y.dtype == object or y.dtype.kind in "USV":
         raise _refuse("targets must be numbers (mixed or string labels found)", y,
                       "Encode labels as integers 0..n-1 first, or " + _PASS_TASK)
@@ -288,7 +350,13 @@ def _infer_1d(y: np.ndarray, yf: np.ndarray, values: np.ndarray, integral: bool,
             raise _refuse("class ids must be >= 0", y, "Shift labels to 0..n-1, or " + _PASS_TASK)
         if len(values) < 2:
             raise _refuse(f"only one class ({values[0]:g}) is present", y, _PASS_TASK)
+        if values.min() > 0:  # [1, 2] is two classes, not three with an empty class 0
+            raise _refuse(f"class ids must start at 0 (the smallest is {values.min():g})", y,
+                          "Shift them to 0..n-1 (y - y.min()), or " + _PASS_TASK)
         classes = int(values.max()) + 1
+        if classes > MAX_UNITS or (classes > 1000 and len(values) < classes / 2):
+            raise _refuse(f"{len(values)} distinct ids up to {classes - 1} would need {classes} output units", y,
+                          "Re-encode them to 0..n-1 with np.unique(y, return_inverse=True), or " + _PASS_TASK)
         missing = classes - len(values)
         note = f" ({missing} of the ids 0..{classes - 1} never appear)" if missing else ""
         head = head_for("multiclass", classes, label_format="sparse")
@@ -297,6 +365,10 @@ def _infer_1d(y: np.ndarray, yf: np.ndarray, values: np.ndarray, integral: bool,
     if integral:
         raise _refuse("float targets that are all whole numbers could be class ids or counts", y,
                       "Pass task='multiclass' (with integer labels) or task='regression'.")
+    if values.min() >= 0 and values.max() <= 1:
+        raise _refuse("floats within [0, 1] could be probabilities (soft binary labels) or bounded values", y,
+                      "Pass task='binary' for probabilities (binary cross-entropy takes soft labels) or "
+                      "task='regression' with bounds=(0, 1).")
     head = head_for("regression", 1)
     return _with_reason(head, "1-D non-integer float targets -> regression: 1 linear unit, MSE." + _positive_hint(yf))
 
@@ -314,9 +386,19 @@ def _infer_2d(y: np.ndarray, yf: np.ndarray, values: np.ndarray, integral: bool,
                                       "categorical cross-entropy (label_format='one_hot').")
         if hot_columns == 0:
             raise _refuse("every label is 0", y, _PASS_TASK)
+        if np.all(row_sums <= 1):
+            raise _refuse("0/1 rows with at most one 1 but some all-zero rows could be one-hot rows with "
+                          "missing labels or multilabel rows", y,
+                          "Pass task='multilabel' (outputs=width), or fix the empty one-hot rows.")
         head = head_for("multilabel", width)
         return _with_reason(head, f"multi-hot 0/1 rows of width {width} -> multilabel: {width} sigmoid units, "
                                   "binary cross-entropy.")
+    if not is_int and values.min() >= 0 and values.max() <= 1 and np.allclose(yf.sum(axis=1), 1, atol=1e-6):
+        if width < 2:
+            raise _refuse("rows of probabilities need at least 2 classes", y, _PASS_TASK)
+        head = head_for("multiclass", width, label_format="one_hot")
+        return _with_reason(head, f"rows of probabilities summing to 1 (soft labels) of width {width} -> multiclass: "
+                                  f"{width} softmax units, categorical cross-entropy (it takes soft labels).")
     if is_int:
         raise _refuse("2-D integer targets that are not 0/1 rows", y,
                       "For regression pass float targets or task='regression'; for classes pass 1-D ids.")

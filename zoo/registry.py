@@ -132,7 +132,7 @@ def get_entry(name: str) -> ModelEntry:
     return _REGISTRY[name]
 
 
-def build(name: str, /, **kwargs: Any) -> Any:
+def build(name: str, input_shape: Any = None, /, **kwargs: Any) -> Any:
     """Builds the registered model `name`; keyword arguments go to its builder.
 
     Example:
@@ -140,11 +140,18 @@ def build(name: str, /, **kwargs: Any) -> Any:
 
     Args:
         name: A registered name (positional only, so ``name=`` still reaches the builder).
+        input_shape: The builder's input shape, positionally or by keyword (None: the
+            builder's default).
         **kwargs: Builder arguments.
 
     Returns:
         The compiled (unless ``compile=False``) `keras.Model`.
     """
+    if input_shape is not None:
+        if "input_shape" in kwargs:
+            raise TypeError("`input_shape` was given twice, by position and by keyword. "
+                            f"Received: input_shape={input_shape!r} and input_shape={kwargs['input_shape']!r}")
+        kwargs["input_shape"] = input_shape
     return get_entry(name).builder(**kwargs)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from typing import Any
 
 from zoo._lazy import keras
@@ -31,9 +32,39 @@ def load_model(path: str | os.PathLike[str], **kwargs: Any) -> Any:
         raise invalid_value("path", "must end in '.keras' (the Keras 3 format)", str(path))
     if not os.path.isfile(path):
         raise invalid_value("path", "must be an existing file", str(path))
-    import zoo.layers  # noqa: F401  (registers Heaviside, Perceptron)
+    problem = archive_problem(path)
+    if problem:
+        raise invalid_value("path", f"is not a readable Keras archive: {problem}", str(path))
+    import zoo.layers  # noqa: F401  (registers Heaviside, Perceptron, ImagePreprocessing)
 
-    return keras.saving.load_model(path, **kwargs)
+    try:
+        return keras.saving.load_model(path, **kwargs)
+    except (ValueError, OSError, KeyError, TypeError, zipfile.BadZipFile) as error:
+        raise ValueError(f"`path` could not be loaded as a Keras model ({type(error).__name__}: "
+                         f"{str(error).splitlines()[0][:300] if str(error) else ''}). Received: path={str(path)!r}") from error
+
+
+def archive_problem(path: str | os.PathLike[str]) -> str | None:
+    """What is wrong with a `.keras` file, or None when it looks like a Keras archive.
+
+    A `.keras` file is a zip holding ``config.json``, ``metadata.json`` and the weights.
+    """
+    if os.path.getsize(path) == 0:
+        return "the file is empty"
+    if not zipfile.is_zipfile(path):
+        return "it is not a zip archive (garbage or a truncated file)"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        return f"the zip archive is damaged ({error})"
+    if bad is not None:
+        return f"the zip archive is damaged (member {bad!r} fails its checksum)"
+    missing = sorted({"config.json", "metadata.json"} - names)
+    if missing:
+        return f"the zip holds no {' or '.join(missing)}: it is a zip, but not a Keras model"
+    return None
 
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> str:
@@ -53,6 +84,32 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> str:
     path = os.fspath(path)
     if not path.endswith(".keras"):
         raise invalid_value("path", "must end in '.keras' (the Keras 3 format)", path)
+    if not isinstance(model, keras.Model):
+        raise invalid_type("model", "a keras.Model", model)
+    check_writable(path)
     from zoo.files import write_atomic
 
-    return write_atomic(path, model.save)
+    try:
+        return write_atomic(path, model.save)
+    except OSError as error:
+        raise ValueError(f"`path` could not be written ({error.strerror or error}). Received: path={path!r}") from None
+
+
+def check_writable(path: str) -> None:
+    """Refuses, naming `path`, a destination that is a folder, sits under a file, or is read-only.
+
+    Raises:
+        ValueError: With what is in the way.
+    """
+    if os.path.isdir(path):
+        raise invalid_value("path", "is a folder; give a file name ending in '.keras'", path)
+    parent = os.path.dirname(os.path.abspath(path))
+    probe = parent
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        raise invalid_value("path", f"cannot be created: {probe!r} is a file, not a folder", path)
+    if not os.access(probe, os.W_OK):
+        raise invalid_value("path", f"cannot be written: the folder {probe!r} is read-only", path)
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise invalid_value("path", "cannot be written: the file is read-only", path)

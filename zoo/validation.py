@@ -136,7 +136,8 @@ def check_seed(value: Any) -> int | None:
     """Checks a `seed` argument: None or a non-negative int."""
     if value is None:
         return None
-    return check_int("seed", value, minimum=0)
+    # Each layer takes seed + i, and TensorFlow's seeds are 32-bit.
+    return check_int("seed", value, minimum=0, maximum=2**31 - 1 - 10_000)
 
 
 def check_name(value: Any, default: str) -> str:
@@ -147,4 +148,7 @@ def check_name(value: Any, default: str) -> str:
         raise invalid_type("name", "a string", value)
     if not value:
         raise invalid_value("name", "must be a non-empty string", value)
+    if "/" in value or not value.isprintable():
+        raise invalid_value("name", "must not contain '/' or control characters (Keras uses '/' in variable paths)",
+                            value)
     return value

@@ -38,6 +38,9 @@ class Seeds:
 
 def check_optimizer(optimizer: Any, learning_rate: Any) -> None:
     """Validates `optimizer` (a name or a Keras optimizer) and `learning_rate`."""
+    if isinstance(optimizer, type):
+        raise invalid_type("optimizer", "an optimizer name or an optimizer instance (call the class: "
+                           f"{optimizer.__name__}(learning_rate=...))", optimizer)
     if isinstance(optimizer, str):
         check_choice("optimizer", optimizer, OPTIMIZERS)
     elif not hasattr(optimizer, "apply_gradients"):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from zoo import distribute
+from zoo import budget, distribute
 from zoo._lazy import keras
 from zoo.architectures._base import check_common, finish, head_output
 from zoo.architectures.mlp import dense_stack
 from zoo.heads import resolve_head
 from zoo.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
-from zoo.validation import check_choice, check_int, check_int_tuple, check_shape
+from zoo.validation import check_choice, check_int, check_int_tuple, check_shape, invalid_value
 
 PADDINGS = ("valid", "same")
 
@@ -34,6 +34,9 @@ def plan_blocks(size: tuple[int, int], blocks: int, kernel_size: int, pool_size:
     pools = []
     for block in range(1, blocks + 1):
         if padding == "valid":
+            if block == 1 and (height < kernel_size or width < kernel_size):
+                raise invalid_value("kernel_size", f"must fit the {height}x{width} input map (or use "
+                                    "padding='same' or larger images)", kernel_size)
             if height < kernel_size or width < kernel_size:
                 raise ValueError(
                     f"`input_shape` is too small: conv block {block} needs at least a "
@@ -46,6 +49,23 @@ def plan_blocks(size: tuple[int, int], blocks: int, kernel_size: int, pool_size:
         if can_pool:
             height, width = height // pool_size, width // pool_size
     return pools
+
+
+def _check_size(input_shape: tuple[int, ...], filters: tuple[int, ...], kernel_size: int, pool_size: int,
+                padding: str, pools: list[bool], widths: tuple[int, ...], outputs: int) -> None:
+    """Refuses, before building, a CNN whose weights and feature maps cannot fit in memory."""
+    height, width, channels = input_shape
+    params, activations = 0, height * width * channels
+    for n_filters, pool in zip(filters, pools):
+        params += kernel_size * kernel_size * channels * n_filters + n_filters
+        if padding == "valid":
+            height, width = height - kernel_size + 1, width - kernel_size + 1
+        activations += height * width * n_filters
+        if pool:
+            height, width = height // pool_size, width // pool_size
+        channels = n_filters
+    params += budget.dense_params([height * width * channels, *widths, outputs])
+    budget.check_fits(params, activations, argument="input_shape", value=input_shape)
 
 
 @register(family="convolutional", smoke={"input_shape": (8, 8, 1), "filters": (4, 8), "units": 8},
@@ -115,7 +135,13 @@ def cnn(
     check_choice("activation", activation, HIDDEN_ACTIVATIONS)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name="cnn", dropout=dropout)
+    if len(filters) > budget.MAX_LAYERS or max(filters) > budget.MAX_WIDTH:
+        raise invalid_value("filters", f"must have at most {budget.MAX_LAYERS} blocks of at most "
+                            f"{budget.MAX_WIDTH:,} filters", filters)
+    if widths and max(widths) > budget.MAX_WIDTH:
+        raise invalid_value("units", f"must be at most {budget.MAX_WIDTH:,} per layer", units)
     pools = plan_blocks(input_shape[:2], len(filters), kernel_size, pool_size, padding)
+    _check_size(input_shape, filters, kernel_size, pool_size, padding, pools, widths, head.units)
     with distribute.scope(strategy):
         inputs = keras.Input(shape=input_shape, name="input")
         x = inputs

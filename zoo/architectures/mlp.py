@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from zoo import distribute
+from zoo import budget, distribute
 from zoo._lazy import keras
 from zoo.architectures._base import Seeds, check_common, finish, head_output
 from zoo.heads import resolve_head
 from zoo.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
-from zoo.validation import check_choice, check_int, check_per_layer, check_shape
+from zoo.validation import check_choice, check_int, check_per_layer, check_shape, invalid_value
 
 # SELU's self-normalisation survives only AlphaDropout, which keeps mean and variance.
 _DROPOUT_FOR = {"selu": "AlphaDropout"}
@@ -64,11 +64,17 @@ def dense_network(
     input_shape = check_shape("input_shape", input_shape)
     head = resolve_head(task, outputs, default_classes=default_classes, label_format=label_format,
                         bounds=bounds, outliers=outliers)
-    hidden_layers = check_int("hidden_layers", hidden_layers, minimum=min_hidden_layers)
+    hidden_layers = check_int("hidden_layers", hidden_layers, minimum=min_hidden_layers, maximum=budget.MAX_LAYERS)
     widths = check_per_layer("units", units, hidden_layers)
+    if widths and max(widths) > budget.MAX_WIDTH:
+        raise invalid_value("units", f"must be at most {budget.MAX_WIDTH:,} per layer", units)
     check_choice("activation", activation, HIDDEN_ACTIVATIONS)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name=default_name, dropout=dropout)
+    n_inputs = budget.prod(input_shape)
+    blame = ("units", units) if widths and max(widths) > n_inputs else ("input_shape", input_shape)
+    budget.check_fits(budget.dense_params([n_inputs, *widths, head.units]), n_inputs + sum(widths),
+                      argument=blame[0], value=blame[1])
     with distribute.scope(strategy):
         inputs = keras.Input(shape=input_shape, name="input")
         x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs

@@ -47,6 +47,11 @@ def _check_weights(app: str, weights: Any, input_shape: tuple[int, ...], shape_a
         raise invalid_type("weights", "'imagenet', None or a path to a weights file", weights)
     if weights not in (None, "imagenet") and not os.path.isfile(weights):
         raise invalid_value("weights", "must be 'imagenet', None or an existing weights file", weights)
+    if weights not in (None, "imagenet"):
+        with open(weights, "rb") as f:
+            if f.read(8) != b"\x89HDF\r\n\x1a\n":
+                raise invalid_value("weights", f"must be an HDF5 (.h5) weights file of {app} without its top "
+                                    "(this file is not HDF5)", weights)
     side = _MIN_SIDE.get(app, 32)
     if min(input_shape[:2]) < side:
         raise invalid_value(shape_arg, f"must be at least {side}x{side} for {app}",
@@ -56,11 +61,30 @@ def _check_weights(app: str, weights: Any, input_shape: tuple[int, ...], shape_a
                             input_shape)
 
 
+def _is_weights_file_of(app: str, filename: str) -> bool:
+    """Whether `filename` is one of `app`'s ImageNet "notop" weight files, by exact name.
+
+    Keras names them ``<model>_weights_tf_dim_ordering_tf_kernels_notop.h5`` (VGG, ResNet,
+    ...), ``<model>_notop.h5`` (EfficientNet, ConvNeXt) or, for MobileNets,
+    ``mobilenet_<alpha>_<size>_tf_no_top.h5``; the model part must match exactly, so
+    ``resnet50v2_...`` is never taken for ``resnet50``.
+    """
+    name = filename.lower()
+    if not name.endswith(".h5") or ("notop" not in name and "no_top" not in name):
+        return False
+    model = name.split("_weights_")[0].split("_notop")[0].split("_tf_")[0]
+    key = app.lower()
+    if key == "mobilenet":  # mobilenet_1_0_224_tf_no_top.h5
+        return name.startswith("mobilenet_") and name[len("mobilenet_"):][:1].isdigit()
+    if key.startswith("mobilenetv3"):  # weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5
+        return name.startswith(f"weights_mobilenet_v3_{key[len('mobilenetv3'):]}_")
+    return model.replace("_", "").replace("-", "") == key
+
+
 def _ensure_imagenet_weights(app: str) -> None:
     """Fails within seconds when the weights are neither cached nor downloadable."""
     folder = os.path.join(_network.keras_home(), "models")
-    prefix = app.lower()
-    cached = os.path.isdir(folder) and any(f.replace("_", "").lower().startswith(prefix) for f in os.listdir(folder))
+    cached = os.path.isdir(folder) and any(_is_weights_file_of(app, f) for f in os.listdir(folder))
     if cached or _network.reachable():
         return
     raise ConnectionError(
