@@ -69,7 +69,6 @@ def test_signature_follows_the_contract(name):
     first, *rest = params.values()
     assert first.name == "input_shape"
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in rest)
-    assert {"compile", "strategy", "name"} <= set(params)
     assert entry.summary, "builders need a docstring"
 
 
@@ -89,3 +88,30 @@ def test_seed_makes_weights_reproducible_without_global_seeding(name):
 def test_unknown_keyword_is_refused(name):
     with pytest.raises(TypeError, match="unexpected keyword"):
         zoo.build(name, not_an_argument=1)
+
+
+SHARED_KEYWORDS = ("input_shape", "task", "outputs", "activation", "units", "dropout", "optimizer", "learning_rate",
+                   "label_format", "compile", "strategy", "seed", "name")
+
+
+def _readme_exceptions():
+    """The README's table of the shared keywords each builder does not take."""
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+    table = text.split("| builder | shared keywords it does not take | why |")[1].split("\n\n")[0]
+    rows = {}
+    for line in table.strip().splitlines()[1:]:
+        builders, missing = line.split("|")[1:3]
+        for builder in re.findall(r"`(\w+)`", builders):
+            rows[builder] = set(re.findall(r"`(\w+)`", missing))
+    return rows
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_shared_keywords_are_exactly_what_the_readme_states(name):
+    params = inspect.signature(registry.get_entry(name).builder).parameters
+    missing = {k for k in SHARED_KEYWORDS if k not in params}
+    assert missing == _readme_exceptions()[name]
+    assert {"input_shape", "compile", "strategy", "name"} <= set(params)

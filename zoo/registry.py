@@ -126,7 +126,7 @@ def get_entry(name: str) -> ModelEntry:
         close = difflib.get_close_matches(name, _REGISTRY, n=3, cutoff=0.5)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise ValueError(
-            f"Unknown model name.{hint} Registered models: {', '.join(list_models())}. "
+            f"`name` is not a registered model.{hint} Registered models: {', '.join(list_models())}. "
             f"Received: name={name!r}"
         )
     return _REGISTRY[name]

@@ -72,7 +72,7 @@ def dense_network(
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name=default_name, dropout=dropout)
     n_inputs = budget.prod(input_shape)
-    blame = ("units", units) if widths and max(widths) > n_inputs else ("input_shape", input_shape)
+    blame = ("units", units) if widths and max(widths) >= n_inputs else ("input_shape", input_shape)
     budget.check_fits(budget.dense_params([n_inputs, *widths, head.units]), n_inputs + sum(widths),
                       argument=blame[0], value=blame[1])
     with distribute.scope(strategy):
