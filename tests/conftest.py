@@ -19,7 +19,10 @@ def float64():
     """Runs a test with Keras's float type set to float64, then restores it."""
     import keras
 
-    previous = keras.config.floatx()
+    # Keras caches its dtype policy at the first layer, so floatx alone changes nothing then.
+    previous, policy = keras.config.floatx(), keras.config.dtype_policy()
     keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     yield
     keras.config.set_floatx(previous)
+    keras.config.set_dtype_policy(policy)

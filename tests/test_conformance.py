@@ -84,6 +84,14 @@ def test_seed_makes_weights_reproducible_without_global_seeding(name):
         np.testing.assert_array_equal(wa.numpy(), wb.numpy())
 
 
+def test_seeded_layers_of_the_same_shape_start_different_and_seeds_matter():
+    model = zoo.mlp((8,), hidden_layers=3, units=8, seed=3)
+    kernels = [model.get_layer(f"dense_{i}").kernel.numpy() for i in (2, 3)]
+    assert not np.array_equal(*kernels), "every layer got the same seed"
+    other = zoo.mlp((8,), hidden_layers=3, units=8, seed=4).get_layer("dense_2").kernel.numpy()
+    assert not np.array_equal(kernels[0], other)
+
+
 @pytest.mark.parametrize("name", MODELS)
 def test_unknown_keyword_is_refused(name):
     with pytest.raises(TypeError, match="unexpected keyword"):

@@ -1,5 +1,7 @@
 """The head-rule table of DESIGN.md / seed 001, row by row, and infer_head on every target kind."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -35,7 +37,7 @@ def test_head_table(kwargs, units, activation, loss, metrics, rescale):
 
 def test_head_is_frozen():
     head = head_for("binary")
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         head.units = 2
 
 
@@ -150,3 +152,12 @@ def test_hidden_layers_use_the_activations_initializer(activation, cls):
     assert type(model.get_layer("dense_1").kernel_initializer).__name__ == cls
     dropout = type(model.get_layer("dropout_1")).__name__
     assert dropout == ("AlphaDropout" if activation == "selu" else "Dropout")
+
+
+@pytest.mark.parametrize("bounds", [(-1e38, 1e38), (0, 3e38), (-3e38, None), (None, 3e38)])
+def test_bounds_near_the_float32_limit_still_predict_finite_values(bounds):
+    model = zoo.mlp((3,), task="regression", bounds=bounds, seed=0)
+    out = model.predict(np.linspace(-50, 50, 12, dtype="float32").reshape(4, 3), verbose=0)
+    assert np.all(np.isfinite(out))
+    low, high = (-np.inf if bounds[0] is None else bounds[0]), (np.inf if bounds[1] is None else bounds[1])
+    assert np.all((out >= low) & (out <= high))

@@ -13,8 +13,11 @@ XOR = np.array([0, 1, 1, 0])
 
 def test_neuron_reproduces_the_worked_example(float64):
     # Seed 003: inputs [2, 3, 1], weights [0.5, -0.3, 0.8], bias 0.1, sigmoid.
-    out = zoo.neuron().predict(np.array([[2.0, 3.0, 1.0]]), verbose=0)
-    assert out[0, 0] == pytest.approx(0.7310585786300049, abs=1e-15)
+    model = zoo.neuron()
+    assert model.get_layer("head").compute_dtype == "float64"
+    out = model.predict(np.array([[2.0, 3.0, 1.0]]), verbose=0)
+    assert out.dtype == np.float64
+    assert abs(float(out[0, 0]) - 0.7310585786300049) < 1e-15
 
 
 def test_neuron_reproduces_the_worked_example_in_float32():
@@ -73,9 +76,16 @@ def test_perceptron_rule_updates_are_the_notes_rule():
 
 
 def test_perceptron_cannot_fit_xor():
+    import keras
+
     model = zoo.perceptron()
-    history = model.fit(BOOL_INPUTS, XOR, epochs=100, batch_size=1, shuffle=False, verbose=0)
-    # No line separates XOR: at most 3 of 4 points can ever be right.
+    states = []
+    record = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: states.append(np.concatenate([w.ravel() for w in model.get_weights()])))
+    history = model.fit(BOOL_INPUTS, XOR, epochs=20, batch_size=1, shuffle=False, verbose=0, callbacks=[record])
+    # The rule keeps correcting (weights move away from their zero start) ...
+    assert any(np.any(state != 0) for state in states), "the learning rule never changed the weights"
+    # ... yet no line separates XOR: at most 3 of 4 points can ever be right.
     assert max(history.history["accuracy"]) <= 0.75
     assert (model.predict(BOOL_INPUTS, verbose=0).ravel() != XOR).any()
 

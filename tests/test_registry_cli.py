@@ -9,10 +9,14 @@ import zoo
 from zoo import cli, registry
 
 
+# The architectures of the lecture notes (seeds 000-003), written out: not read from the registry under test.
+DOCUMENTED = ["cnn", "logistic_regression", "lstm", "mcculloch_pitts", "mlp", "mnist_mlp", "neuron", "perceptron",
+              "simple_rnn", "transfer"]
+
+
 def test_list_models_is_sorted_and_filters():
     names = zoo.list_models()
-    assert names == sorted(names)
-    assert {"neuron", "mcculloch_pitts", "perceptron", "logistic_regression", "mlp", "mnist_mlp"} <= set(names)
+    assert names == DOCUMENTED
     assert zoo.list_models("*mlp") == ["mlp", "mnist_mlp"]
     assert zoo.list_models(family="neurons") == ["logistic_regression", "mcculloch_pitts", "neuron", "perceptron"]
 
