@@ -10,7 +10,6 @@ os.environ.setdefault("MPLCONFIGDIR", os.path.join(_scratch, "mpl"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 

@@ -22,7 +22,6 @@ def _two_logical_cpus():
 def replicas(out):
     """Every registered model on a 2-replica MirroredStrategy; then 2 replicas vs 1."""
     _two_logical_cpus()
-    import keras
     import zoo
     from zoo import registry
     from helpers import targets_for

@@ -221,3 +221,32 @@ def test_fine_tune_keeps_the_whole_optimizer_configuration(digits_cnn):
     assert isinstance(model.optimizer, keras.optimizers.SGD) and model.optimizer is not optimizer
     assert (config["momentum"], config["nesterov"], config["clipnorm"]) == (0.9, True, 1.0)
     assert config["learning_rate"] == pytest.approx(1e-4)
+
+
+@pytest.mark.parametrize("app, filename, match", [
+    ("ResNet50", "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5", True),
+    ("ResNet50", "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5", False),
+    ("ResNet50V2", "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5", True),
+    ("VGG16", "vgg16_weights_tf_dim_ordering_tf_kernels.h5", False),  # with its top: not a base
+    ("VGG19", "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", False),
+    ("EfficientNetB0", "efficientnetb0_notop.h5", True),
+    ("EfficientNetB1", "efficientnetb0_notop.h5", False),
+    ("MobileNet", "mobilenet_1_0_224_tf_no_top.h5", True),
+    ("MobileNet", "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5", False),
+    ("MobileNetV2", "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5", True),
+    ("MobileNetV3Large", "weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5", True),
+    ("MobileNetV3Small", "weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5", False),
+])
+def test_imagenet_cache_matches_the_exact_weights_file(app, filename, match):
+    from zoo.architectures.transfer import _is_weights_file_of
+
+    assert _is_weights_file_of(app, filename) is match
+
+
+def test_a_resnet50v2_file_in_the_cache_does_not_make_resnet50_look_cached(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(zoo._network, "reachable", lambda *a, **k: False)
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"")
+    with pytest.raises(ConnectionError, match="Cannot download the ImageNet weights of ResNet50"):
+        zoo.transfer(base="resnet50")

@@ -268,9 +268,44 @@ CALLS = [
      ValueError, "weights"),
     ("strategy kind", lambda tmp: zoo.get_strategy("gpu"), ValueError, "kind"),
     ("strategy mirrored", lambda tmp: zoo.get_strategy("mirrored"), ValueError, "kind"),
+    ("TF_CONFIG not an object", lambda tmp: _tf_config("[1, 2]"), ValueError, "TF_CONFIG"),
+    ("preprocessing layer mode", lambda tmp: _layers().ImagePreprocessing("bgr"), ValueError, "mode"),
+    ("preprocessing layer range", lambda tmp: _layers().ImagePreprocessing("tf", (0, 2)), ValueError, "input_range"),
+    ("preprocessing layer no range", lambda tmp: _layers().ImagePreprocessing("tf", None), ValueError, "input_range"),
+    ("bench repeats", lambda tmp: _benchmark().run(repeats=0), ValueError, "repeats"),
+    ("bench workloads", lambda tmp: _benchmark().run(("mlp",)), TypeError, "workloads"),
+    ("bench hand-written twin", lambda tmp: _benchmark().handwritten("vgg"), ValueError, "architecture"),
     ("tuning hypermodel unknown", lambda tmp: _tuning().hypermodel("mpl"), ValueError, "name"),
     ("tuning hypermodel fixed bad", lambda tmp: _tuning().hypermodel("mlp", dropout=2.0), ValueError, "dropout"),
 ]
+
+
+def _tf_config(value):
+    import os
+
+    from zoo import distribute
+
+    previous = os.environ.get("TF_CONFIG")
+    os.environ["TF_CONFIG"] = value
+    try:
+        return distribute.tf_config_cluster()
+    finally:
+        if previous is None:
+            del os.environ["TF_CONFIG"]
+        else:
+            os.environ["TF_CONFIG"] = previous
+
+
+def _layers():
+    import zoo.layers
+
+    return zoo.layers
+
+
+def _benchmark():
+    from zoo import benchmark
+
+    return benchmark
 
 
 def _tuning():

@@ -1,7 +1,6 @@
 """Property-based tests of the head rules and validation (Hypothesis, issue 8)."""
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

@@ -101,3 +101,15 @@ def test_benchmark_run_reports_rates_ratios_and_a_table():
     assert 0 < row["of_matmul"] == pytest.approx(row["gflops"] / result["matmul_gflops"])
     table = benchmark.markdown([result], "test machine")
     assert f"| tensorflow | mnist_mlp tiny | {row['zoo']:,.0f} |" in table
+
+
+def test_cli_turns_any_unexpected_error_into_one_line(monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero somewhere deep")
+
+    monkeypatch.setattr(registry, "build", broken)
+    monkeypatch.delenv("ZOO_DEBUG", raising=False)
+    assert cli.main(["build", "mlp"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == ("zoo build: error: ZeroDivisionError: division by zero somewhere deep "
+                           "(ZOO_DEBUG=1 shows the traceback)")

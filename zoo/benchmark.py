@@ -54,21 +54,23 @@ def data_for(workload: Workload, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
 def handwritten(architecture: str) -> Any:
     """The notes' model as a Keras user writes it: Sequential and a plain ``compile()``."""
     layers = keras.layers
+    classify = "sparse_categorical_crossentropy"
     stacks = {
-        "mnist_mlp": [keras.Input((28, 28)), layers.Flatten(), layers.Dense(128, activation="relu"),
-                      layers.Dense(10, activation="softmax")],
-        "cnn": [keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
-                layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
-                layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")],
-        "simple_rnn": [keras.Input((20, 1)), layers.SimpleRNN(32, return_sequences=True), layers.Dense(1)],
-        "lstm": [keras.Input((100, 10)), layers.LSTM(64, return_sequences=True), layers.LSTM(64),
-                 layers.Dense(5, activation="softmax")],
+        "mnist_mlp": ([keras.Input((28, 28)), layers.Flatten(), layers.Dense(128, activation="relu"),
+                       layers.Dense(10, activation="softmax")], classify),
+        "cnn": ([keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+                 layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
+                 layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")], classify),
+        "simple_rnn": ([keras.Input((20, 1)), layers.SimpleRNN(32, return_sequences=True), layers.Dense(1)],
+                       "mean_squared_error"),
+        "lstm": ([keras.Input((100, 10)), layers.LSTM(64, return_sequences=True), layers.LSTM(64),
+                  layers.Dense(5, activation="softmax")], classify),
     }
-    model = keras.Sequential(stacks[architecture])
-    if architecture == "simple_rnn":
-        model.compile(optimizer="adam", loss="mean_squared_error")
-    else:
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    from zoo.validation import check_choice
+
+    stack, loss = stacks[check_choice("architecture", architecture, stacks)]
+    model = keras.Sequential(stack)
+    model.compile(optimizer="adam", loss=loss, metrics=["accuracy"] if loss == classify else None)
     return model
 
 
@@ -156,7 +158,11 @@ def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progre
         ``{"backend", "matmul_gflops", "workloads": [...], "build_seconds": {...}}``.
     """
     from zoo import registry
+    from zoo.validation import check_int
 
+    repeats = check_int("repeats", repeats, minimum=1)
+    if not workloads or not all(isinstance(w, Workload) for w in workloads):
+        raise TypeError(f"`workloads` must be a non-empty tuple of benchmark.Workload. Received: workloads={workloads!r}")
     backend = keras.backend.backend()
     peak = matmul_gflops()
     rows = []
@@ -202,11 +208,11 @@ def markdown(results: list[dict[str, Any]], machine: str) -> str:
                          f"{r['zoo_vs_handwritten']:.2f} | {fmt(r['torch'], ',.0f')} | "
                          f"{fmt(r['zoo_vs_torch'], '.2f')} | {share} |")
     lines += ["", "float32 matmul (numpy, same run): " + ", ".join(
-        f"{r['backend']} run {r['matmul_gflops']:.0f} GFLOP/s" for r in results), "",
-        "| backend | " + " | ".join(results[0]["build_seconds"]) + " |",
-        "|---|" + "---|" * len(results[0]["build_seconds"])]
-    for result in results:
-        if result["build_seconds"]:
-            lines.append(f"| {result['backend']} build+compile s | "
-                         + " | ".join(f"{s:.2f}" for s in result["build_seconds"].values()) + " |")
+        f"{r['backend']} run {r['matmul_gflops']:.0f} GFLOP/s" for r in results)]
+    timed = [result for result in results if result["build_seconds"]]
+    if timed:
+        names = list(timed[0]["build_seconds"])
+        lines += ["", "| backend | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        lines += [f"| {r['backend']} build+compile s | " + " | ".join(f"{r['build_seconds'][n]:.2f}" for n in names)
+                  + " |" for r in timed]
     return "\n".join(lines) + "\n"

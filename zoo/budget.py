@@ -18,6 +18,12 @@ MAX_WIDTH = 1_000_000
 _BATCH = 32
 
 
+def check_widths(name: str, widths: tuple[int, ...], value: Any) -> None:
+    """Refuses layer widths above `MAX_WIDTH`, naming the argument `name` (given as `value`)."""
+    if widths and max(widths) > MAX_WIDTH:
+        raise invalid_value(name, f"must be at most {MAX_WIDTH:,} per layer", value)
+
+
 def memory_bytes() -> int:
     """This machine's physical memory in bytes (a large default where it cannot be read)."""
     try:
@@ -50,4 +56,5 @@ def check_fits(params: int, activations_per_sample: int, *, argument: str, value
 
 
 def prod(shape: Any) -> int:
+    """The number of values in one sample of `shape`."""
     return math.prod(int(d) for d in shape)

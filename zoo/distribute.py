@@ -45,7 +45,9 @@ def tf_config_cluster() -> dict[str, Any]:
         config = json.loads(raw)
     except json.JSONDecodeError:
         raise invalid_value("TF_CONFIG", "must be JSON with 'cluster' and 'task' keys", raw) from None
-    return config.get("cluster") or {} if isinstance(config, dict) else {}
+    if not isinstance(config, dict):
+        raise invalid_value("TF_CONFIG", "must be a JSON object with 'cluster' and 'task' keys", raw)
+    return config.get("cluster") or {}
 
 
 def _requested(kind: str | None) -> tuple[str, str]:

@@ -344,7 +344,7 @@ def _infer_1d(y: np.ndarray, yf: np.ndarray, values: np.ndarray, integral: bool,
             raise _refuse(f"only one class ({values[0]:g}) is present", y,
                           "A classifier needs at least two classes; or " + _PASS_TASK)
         head = head_for("binary")
-        return _with_reason(head, f"1-D targets with values {{0, 1}} -> binary: 1 sigmoid unit, binary cross-entropy.")
+        return _with_reason(head, "1-D targets with values {0, 1} -> binary: 1 sigmoid unit, binary cross-entropy.")
     if is_int:
         if values.min() < 0:
             raise _refuse("class ids must be >= 0", y, "Shift labels to 0..n-1, or " + _PASS_TASK)

@@ -128,17 +128,20 @@ class ImagePreprocessing(keras.layers.Layer):
         **kwargs: Passed to `keras.layers.Layer`.
     """
 
-    MODES = ("caffe", "tf", "torch", "none")
     CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
     TORCH_MEAN = (0.485, 0.456, 0.406)
     TORCH_STD = (0.229, 0.224, 0.225)
 
     def __init__(self, mode: str, input_range: tuple[float, float] = (0.0, 255.0), **kwargs: Any) -> None:
+        from zoo.preprocessing import MODES, check_input_range
+        from zoo.validation import check_choice
+
         super().__init__(**kwargs)
-        if mode not in self.MODES:
-            raise ValueError(f"`mode` must be one of {self.MODES}. Received: mode={mode!r}")
-        self.mode = mode
-        self.input_range = (float(input_range[0]), float(input_range[1]))
+        self.mode = check_choice("mode", mode, MODES)
+        if input_range is None:
+            raise ValueError("`input_range` must be (0, 1) or (0, 255) for a preprocessing layer. "
+                             "Received: input_range=None")
+        self.input_range = check_input_range(input_range)
 
     def call(self, inputs: Any) -> Any:
         low, high = self.input_range

@@ -61,12 +61,15 @@ def check_resize(value: Any) -> tuple[int, int] | None:
     return check_shape("resize", value, ndims=(2,))
 
 
-def resolve_mode(preprocessing: Any, app: str | None) -> str:
-    """The mode to build: `preprocessing` itself, or for "auto" the application's own mode
-    ("none" for a model base, which brings no ImageNet preprocessing)."""
+def resolve_mode(preprocessing: Any, app: str | None) -> str | None:
+    """The mode to build: `preprocessing` itself, or for "auto" the application's own mode.
+
+    Returns None (add no preprocessing) for "auto" with a model base (`app` None): a zoo
+    model or `.keras` file already takes the images it was trained on.
+    """
     if not isinstance(preprocessing, str):
         raise invalid_type("preprocessing", f"one of {('auto',) + MODES}", preprocessing)
     check_choice("preprocessing", preprocessing, ("auto",) + MODES)
     if preprocessing != "auto":
         return preprocessing
-    return "none" if app is None else mode_for(app)
+    return None if app is None else mode_for(app)

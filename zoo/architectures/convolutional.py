@@ -135,11 +135,10 @@ def cnn(
     check_choice("activation", activation, HIDDEN_ACTIVATIONS)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name="cnn", dropout=dropout)
-    if len(filters) > budget.MAX_LAYERS or max(filters) > budget.MAX_WIDTH:
-        raise invalid_value("filters", f"must have at most {budget.MAX_LAYERS} blocks of at most "
-                            f"{budget.MAX_WIDTH:,} filters", filters)
-    if widths and max(widths) > budget.MAX_WIDTH:
-        raise invalid_value("units", f"must be at most {budget.MAX_WIDTH:,} per layer", units)
+    if len(filters) > budget.MAX_LAYERS:
+        raise invalid_value("filters", f"must have at most {budget.MAX_LAYERS} blocks", filters)
+    budget.check_widths("filters", filters, filters)
+    budget.check_widths("units", widths, units)
     pools = plan_blocks(input_shape[:2], len(filters), kernel_size, pool_size, padding)
     _check_size(input_shape, filters, kernel_size, pool_size, padding, pools, widths, head.units)
     with distribute.scope(strategy):

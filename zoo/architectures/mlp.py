@@ -11,7 +11,7 @@ from zoo.architectures._base import Seeds, check_common, finish, head_output
 from zoo.heads import resolve_head
 from zoo.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
-from zoo.validation import check_choice, check_int, check_per_layer, check_shape, invalid_value
+from zoo.validation import check_choice, check_int, check_per_layer, check_shape
 
 # SELU's self-normalisation survives only AlphaDropout, which keeps mean and variance.
 _DROPOUT_FOR = {"selu": "AlphaDropout"}
@@ -66,8 +66,7 @@ def dense_network(
                         bounds=bounds, outliers=outliers)
     hidden_layers = check_int("hidden_layers", hidden_layers, minimum=min_hidden_layers, maximum=budget.MAX_LAYERS)
     widths = check_per_layer("units", units, hidden_layers)
-    if widths and max(widths) > budget.MAX_WIDTH:
-        raise invalid_value("units", f"must be at most {budget.MAX_WIDTH:,} per layer", units)
+    budget.check_widths("units", widths, units)
     check_choice("activation", activation, HIDDEN_ACTIVATIONS)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name=default_name, dropout=dropout)

@@ -240,8 +240,6 @@ def transfer(
         raise invalid_value("base", "must be a functional keras.Model (e.g. a zoo.cnn or zoo.mlp) whose "
                             "layers can be copied; a subclassed model or a perceptron cannot be a base", base.name)
     mode = prep.resolve_mode(preprocessing, app)
-    if preprocessing == "auto" and app is None:
-        mode = None  # a zoo model or .keras base already takes the images it was trained on
 
     with distribute.scope(strategy):
         if app is not None:
