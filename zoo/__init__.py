@@ -4,7 +4,7 @@
 imported when the first model is built.
 """
 
-from zoo import datasets, diagrams, plots, training
+from zoo import datasets, diagrams, pipeline, plots, training
 from zoo.architectures import (
     cnn,
     fine_tune,
@@ -19,6 +19,7 @@ from zoo.architectures import (
     transfer,
 )
 from zoo.distribute import get_distribution, get_strategy
+from zoo.pipeline import fit
 from zoo.heads import TASKS, Head, Task, head_for, infer_head
 from zoo.initializers import initializer_for
 from zoo.registry import build, describe, list_models, register
@@ -35,6 +36,7 @@ __all__ = [
     "cnn",
     "datasets",
     "fine_tune",
+    "fit",
     "describe",
     "diagrams",
     "get_distribution",
@@ -51,6 +53,7 @@ __all__ = [
     "mnist_mlp",
     "neuron",
     "perceptron",
+    "pipeline",
     "plots",
     "register",
     "save_model",

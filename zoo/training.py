@@ -332,8 +332,10 @@ def fit_and_record(
                                                                        if not isinstance(c, keras.callbacks.BackupAndRestore)],
                           verbose=verbose)
     else:
-        model.fit(data.x_train, data.y_train, epochs=epochs, batch_size=batch_size,
-                  validation_split=validation_split, callbacks=cbs + list(callbacks or []), verbose=verbose)
+        from zoo.pipeline import fit
+
+        fit(model, data.x_train, data.y_train, epochs=epochs, batch_size=batch_size, seed=seed,
+            validation_split=validation_split, callbacks=cbs + list(callbacks or []), verbose=verbose)
     seconds = time.perf_counter() - start
     shutil.rmtree(backup, ignore_errors=True)
     history = read_history(files["history.csv"])
@@ -356,10 +358,10 @@ def _fit_multi_worker(model: Any, data: TaskData, strategy: Any, *, epochs: int,
     fraction) and no resume (BackupAndRestore needs `fit`)."""
     from zoo.custom_loop import fit_distributed
 
-    n_val = int(len(data.x_train) * validation_split)
-    cut = len(data.x_train) - n_val
-    validation = (data.x_train[cut:], data.y_train[cut:]) if n_val else None
-    fit_distributed(model, data.x_train[:cut], data.y_train[:cut], strategy=strategy, epochs=epochs,
+    from zoo.pipeline import split_validation
+
+    (x, y), validation = split_validation(data.x_train, data.y_train, validation_split)
+    fit_distributed(model, x, y, strategy=strategy, epochs=epochs,
                     batch_size=batch_size, validation_data=validation, callbacks=callbacks,
                     verbose=0 if verbose == 0 else 2 if verbose == 2 else 1, seed=seed)
 

@@ -92,7 +92,7 @@ def finish(
         from zoo.speed import compile_defaults
 
         model.compile(optimizer=make_optimizer(optimizer, learning_rate), **head.compile_kwargs(),
-                      **compile_defaults())
+                      **compile_defaults(model))
     return model
 
 

@@ -1,0 +1,88 @@
+"""The zoo's input pipeline: every sample once per epoch, a new seeded order each epoch,
+and the same training results as Keras's own array feeding."""
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo import pipeline
+
+
+def _epochs(ds, n=2):
+    return [np.concatenate([b[1].numpy() for b in ds]) for _ in range(n)]
+
+
+def test_each_epoch_is_a_new_permutation_of_every_sample_fixed_by_the_seed():
+    x = np.arange(50, dtype="float32")[:, None]
+    y = np.arange(50)
+    ds = pipeline.dataset(x, y, batch_size=8, seed=3)
+    assert int(ds.cardinality()) == 7
+    first, second = _epochs(ds)
+    assert sorted(first) == list(range(50)) and sorted(second) == list(range(50))
+    assert list(first) != list(second) and list(first) != list(range(50))
+    assert [len(b[1]) for b in ds] == [8] * 6 + [2]  # the remainder last, as model.fit does
+    assert all((b[0].numpy()[:, 0] == b[1].numpy()).all() for b in ds)  # x and y stay paired
+    again = _epochs(pipeline.dataset(x, y, batch_size=8, seed=3))
+    assert [list(a) for a in again] == [list(first), list(second)]
+    other = _epochs(pipeline.dataset(x, y, batch_size=8, seed=4))
+    assert list(other[0]) != list(first)
+
+
+def test_without_shuffle_the_order_is_kept_and_x_alone_gives_x_batches():
+    x = np.arange(12, dtype="float64").reshape(6, 2)
+    ds = pipeline.dataset(x, batch_size=4, shuffle=False)
+    batches = [b.numpy() for b in ds]
+    assert [b.shape for b in batches] == [(4, 2), (2, 2)]
+    assert batches[0].dtype == np.float32  # float64 arrays train in the float policy, as in Keras
+    np.testing.assert_array_equal(np.concatenate(batches), x)
+
+
+def test_fit_gives_the_same_losses_as_keras_fit_on_the_arrays():
+    import keras
+
+    rng = np.random.default_rng(0)
+    x = rng.random((90, 5)).astype("float32")
+    y = (x.sum(1) > 2.5).astype("float32")
+    logs = []
+    for feed in ("zoo", "keras"):
+        model = zoo.mlp(input_shape=(5,), task="binary", seed=0)
+        keras.utils.set_random_seed(0)
+        if feed == "zoo":
+            history = zoo.fit(model, x, y, batch_size=16, epochs=3, shuffle=False, validation_split=0.2, verbose=0)
+        else:
+            history = model.fit(x, y, batch_size=16, epochs=3, shuffle=False, validation_split=0.2, verbose=0)
+        logs.append(history.history)
+    assert set(logs[0]) == set(logs[1]) >= {"loss", "val_loss", "accuracy"}
+    for key in logs[0]:
+        np.testing.assert_allclose(logs[0][key], logs[1][key], rtol=1e-5, err_msg=key)
+    assert logs[0]["loss"][-1] < logs[0]["loss"][0]
+
+
+def test_split_validation_holds_out_the_last_fraction_like_keras():
+    x, y = np.arange(10), np.arange(10) * 2
+    (xt, yt), (xv, yv) = pipeline.split_validation(x, y, 0.25)  # floor(7.5): 7 kept
+    assert list(xt) == list(range(7)) and list(yv) == [14, 16, 18]
+    (xt, none), (xv, none_v) = pipeline.split_validation(x, None, 0.5)
+    assert none is None and none_v is None and len(xv) == 5
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: pipeline.dataset("abc"), TypeError, "x"),
+    (lambda: pipeline.dataset(np.zeros((0, 3))), ValueError, "x"),
+    (lambda: pipeline.dataset(np.zeros((4, 3)), np.zeros(5)), ValueError, "y"),
+    (lambda: pipeline.dataset(np.zeros((4, 3)), batch_size=0), ValueError, "batch_size"),
+    (lambda: pipeline.dataset(np.zeros((4, 3)), shuffle="yes"), TypeError, "shuffle"),
+    (lambda: pipeline.dataset(np.zeros((4, 3)), seed=-2), ValueError, "seed"),
+    (lambda: zoo.fit("model", np.zeros((4, 3))), TypeError, "model"),
+    (lambda: zoo.fit(zoo.mlp(input_shape=(3,)), np.zeros((4, 3)), np.zeros(4), validation_split=1.0),
+     ValueError, "validation_split"),
+    (lambda: zoo.fit(zoo.mlp(input_shape=(3,)), np.zeros((1, 3)), np.zeros(1), validation_split=0.5),
+     ValueError, "validation_split"),
+    (lambda: zoo.fit(zoo.mlp(input_shape=(3,)), np.zeros((4, 3)), np.zeros(4), validation_split=0.5,
+                     validation_data=(np.zeros((2, 3)), np.zeros(2))), ValueError, "validation_split"),
+    (lambda: zoo.fit(zoo.mlp(input_shape=(3,)), np.zeros((4, 3)), np.zeros(4), validation_data=np.zeros(3)),
+     TypeError, "validation_data"),
+])
+def test_bad_inputs_are_named(call, error, name):
+    with pytest.raises(error, match=rf"`{name}`.*Received"):
+        call()
