@@ -36,8 +36,8 @@ def test_jax_is_installed_by_the_test_extra():
 
 @pytest.mark.slow
 def test_conformance_suite_passes_on_jax(tmp_path):
-    proc = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_conformance.py"],
-                _jax_env(tmp_path), timeout=420)
+    proc = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_conformance.py",
+                 "tests/test_pipeline.py"], _jax_env(tmp_path), timeout=420)
     tail = proc.stdout[-4000:]
     assert proc.returncode == 0, tail
     passed = int(re.search(r"(\d+) passed", tail).group(1))

@@ -134,7 +134,8 @@ def fit(
         model: A compiled Keras model.
         x, y: Training arrays.
         batch_size, epochs, shuffle: As in ``model.fit``.
-        seed: Seed of the per-epoch permutations.
+        seed: Seed of the per-epoch permutations (TensorFlow; on JAX, Keras shuffles and
+            ``keras.utils.set_random_seed`` seeds it).
         validation_split: Fraction in [0, 1) of the samples held out for validation.
         validation_data: ``(x_val, y_val)`` arrays, instead of a split.
         **kwargs: Passed to ``model.fit`` (``callbacks``, ``verbose``, ...).
@@ -148,18 +149,18 @@ def fit(
         raise invalid_type("model", "a compiled keras.Model", model)
     validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,
                                    exclusive_maximum=True)
-    if keras.backend.backend() not in PIPELINE_BACKENDS:
-        return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
-                         validation_split=validation_split, validation_data=validation_data, **kwargs)
     x = _as_array("x", x)
     y = None if y is None else _as_array("y", y)
     if validation_split:
         if validation_data is not None:
             raise invalid_value("validation_split", "must be 0 when validation_data is given", validation_split)
         (x, y), validation_data = split_validation(x, y, validation_split)
+    if validation_data is not None and (not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
+        raise invalid_type("validation_data", "a tuple (x_val, y_val)", validation_data)
+    if keras.backend.backend() not in PIPELINE_BACKENDS:
+        return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
+                         validation_data=validation_data, **kwargs)
     if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise invalid_type("validation_data", "a tuple (x_val, y_val)", validation_data)
         validation_data = dataset(*validation_data, batch_size=batch_size, shuffle=False)
     return model.fit(dataset(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed), epochs=epochs,
                      validation_data=validation_data, shuffle=False, **kwargs)  # the dataset shuffles
