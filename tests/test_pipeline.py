@@ -58,6 +58,31 @@ def test_fit_gives_the_same_losses_as_keras_fit_on_the_arrays():
     assert logs[0]["loss"][-1] < logs[0]["loss"][0]
 
 
+def test_drop_remainder_gives_equal_batches_for_replicas():
+    x, y = np.arange(50, dtype="float32")[:, None], np.arange(50)
+    ds = pipeline.dataset(x, y, batch_size=8, seed=1, drop_remainder=True)
+    assert int(ds.cardinality()) == 6 and [len(b[1]) for b in ds] == [8] * 6
+    first, second = _epochs(ds)
+    assert len(set(first)) == 48 and set(first) != set(second)  # a different 2 left out each epoch
+
+
+def test_fit_splits_and_batches_sample_weights_as_keras_does():
+    import keras
+
+    rng = np.random.default_rng(1)
+    x = rng.random((80, 4)).astype("float32")
+    y = (x[:, 0] > 0.5).astype("float32")
+    weights = rng.choice([0.0, 1.0, 3.0], 80).astype("float32")
+    logs = []
+    for feed in (zoo.fit, keras.Model.fit):
+        model = zoo.mlp(input_shape=(4,), task="binary", seed=0)
+        keras.utils.set_random_seed(0)
+        logs.append(feed(model, x, y, sample_weight=weights, batch_size=16, epochs=2, shuffle=False,
+                         validation_split=0.25, verbose=0).history)
+    for key in ("loss", "val_loss"):
+        np.testing.assert_allclose(logs[0][key], logs[1][key], rtol=1e-5, err_msg=key)
+
+
 def test_split_validation_holds_out_the_last_fraction_like_keras():
     x, y = np.arange(10), np.arange(10) * 2
     (xt, yt), (xv, yv) = pipeline.split_validation(x, y, 0.25)  # floor(7.5): 7 kept
@@ -73,6 +98,9 @@ def test_split_validation_holds_out_the_last_fraction_like_keras():
     (lambda: pipeline.dataset(np.zeros((4, 3)), batch_size=0), ValueError, "batch_size"),
     (lambda: pipeline.dataset(np.zeros((4, 3)), shuffle="yes"), TypeError, "shuffle"),
     (lambda: pipeline.dataset(np.zeros((4, 3)), seed=-2), ValueError, "seed"),
+    (lambda: pipeline.dataset(np.zeros((4, 3)), sample_weight=np.ones(4)), ValueError, "sample_weight"),
+    (lambda: pipeline.dataset(np.zeros((4, 3)), np.zeros(4), np.ones(3)), ValueError, "sample_weight"),
+    (lambda: pipeline.dataset(np.zeros((4, 3)), batch_size=5, drop_remainder=True), ValueError, "batch_size"),
     (lambda: zoo.fit("model", np.zeros((4, 3))), TypeError, "model"),
     (lambda: zoo.fit(zoo.mlp(input_shape=(3,)), np.zeros((4, 3)), np.zeros(4), validation_split=1.0),
      ValueError, "validation_split"),

@@ -105,12 +105,9 @@ def _epoch_timer() -> Any:
     return EpochTimer()
 
 
-def zoo_trainer(workload: Workload, x: np.ndarray, y: np.ndarray) -> Callable[[int], list[float]]:
-    """The zoo's way: the registered builder's model, trained through `zoo.fit`."""
-    from zoo import registry
-    from zoo.pipeline import fit
-
-    model, timer = registry.build(workload.architecture, input_shape=workload.input_shape), _epoch_timer()
+def _keras_trainer(model: Any, fit: Callable[..., Any], workload: Workload, x: np.ndarray,
+                   y: np.ndarray) -> Callable[[int], list[float]]:
+    timer = _epoch_timer()
 
     def train(epochs: int) -> list[float]:
         fit(model, x, y, batch_size=workload.batch_size, epochs=epochs, verbose=0, callbacks=[timer])
@@ -119,15 +116,18 @@ def zoo_trainer(workload: Workload, x: np.ndarray, y: np.ndarray) -> Callable[[i
     return train
 
 
+def zoo_trainer(workload: Workload, x: np.ndarray, y: np.ndarray) -> Callable[[int], list[float]]:
+    """The zoo's way: the registered builder's model, trained through `zoo.fit`."""
+    from zoo import registry
+    from zoo.pipeline import fit
+
+    return _keras_trainer(registry.build(workload.architecture, input_shape=workload.input_shape), fit,
+                          workload, x, y)
+
+
 def handwritten_trainer(workload: Workload, x: np.ndarray, y: np.ndarray) -> Callable[[int], list[float]]:
     """The notes' way: `handwritten`'s model and ``model.fit`` on the arrays."""
-    model, timer = handwritten(workload.architecture), _epoch_timer()
-
-    def train(epochs: int) -> list[float]:
-        model.fit(x, y, batch_size=workload.batch_size, epochs=epochs, verbose=0, callbacks=[timer])
-        return timer.seconds
-
-    return train
+    return _keras_trainer(handwritten(workload.architecture), keras.Model.fit, workload, x, y)
 
 
 def torch_trainer(workload: Workload, x: np.ndarray, y: np.ndarray) -> Callable[[int], list[float]] | None:

@@ -17,12 +17,11 @@ import numpy as np
 from zoo.validation import check_int
 
 
-def _dataset(tf: Any, x: Any, y: Any, batch_size: int, *, shuffle: bool, seed: int) -> Any:
-    data = tf.data.Dataset.from_tensor_slices((x, y))
-    if shuffle:
-        data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+def _dataset(x: Any, y: Any, batch_size: int, *, shuffle: bool, seed: int) -> Any:
+    from zoo.pipeline import dataset
+
     # Equal batches on every replica: Keras scales each replica's loss by 1/replicas.
-    return data.batch(batch_size, drop_remainder=True).prefetch(2)
+    return dataset(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_remainder=True)
 
 
 def fit_distributed(
@@ -71,12 +70,12 @@ def fit_distributed(
     if steps < 1:
         raise ValueError(f"`batch_size` must not exceed the {len(x)} training samples. "
                          f"Received: batch_size={batch_size}")
-    train = strategy.experimental_distribute_dataset(_dataset(tf, x, y, batch_size, shuffle=True, seed=seed))
+    train = strategy.experimental_distribute_dataset(_dataset(x, y, batch_size, shuffle=True, seed=seed))
     val = None
     if validation_data is not None:
         vx, vy = (np.asarray(a) for a in validation_data)
         val_batch = max(strategy.num_replicas_in_sync, min(batch_size, len(vx)))
-        val = strategy.experimental_distribute_dataset(_dataset(tf, vx, vy, val_batch, shuffle=False, seed=seed))
+        val = strategy.experimental_distribute_dataset(_dataset(vx, vy, val_batch, shuffle=False, seed=seed))
 
     @tf.function
     def train_step(batch: Any) -> Any:
@@ -148,5 +147,5 @@ def evaluate_distributed(model: Any, x: Any, y: Any, *, strategy: Any, batch_siz
 
     x, y = np.asarray(x), np.asarray(y)
     batch_size = max(strategy.num_replicas_in_sync, min(check_int("batch_size", batch_size, minimum=1), len(x)))
-    data = strategy.experimental_distribute_dataset(_dataset(tf, x, y, batch_size, shuffle=False, seed=0))
+    data = strategy.experimental_distribute_dataset(_dataset(x, y, batch_size, shuffle=False, seed=0))
     return _evaluate(model, data, _test_step(tf, model, strategy))

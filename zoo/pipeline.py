@@ -39,11 +39,21 @@ def _as_array(name: str, value: Any) -> np.ndarray:
     return value
 
 
-def dataset(x: Any, y: Any = None, *, batch_size: int = 32, shuffle: bool = True, seed: int = 0) -> Any:
-    """A `tf.data.Dataset` of ``(x, y)`` batches (or ``x`` batches) from in-memory arrays.
+def dataset(
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    *,
+    batch_size: int = 32,
+    shuffle: bool = True,
+    seed: int = 0,
+    drop_remainder: bool = False,
+) -> Any:
+    """A `tf.data.Dataset` of ``(x, y[, sample_weight])`` batches (or ``x`` batches) from arrays.
 
     Each pass over it (one epoch in ``model.fit``) draws a new permutation from `seed`;
-    the last batch holds the remainder, as in ``model.fit(x, y, batch_size=...)``.
+    the last batch holds the remainder, as in ``model.fit(x, y, batch_size=...)``, unless
+    `drop_remainder` (equal batches, as a replicated custom loop needs).
 
     Example:
         >>> model.fit(zoo.pipeline.dataset(x, y, batch_size=256), epochs=5)
@@ -51,28 +61,41 @@ def dataset(x: Any, y: Any = None, *, batch_size: int = 32, shuffle: bool = True
     Args:
         x: Inputs, an array whose first axis is the samples.
         y: Targets with as many samples, or None.
+        sample_weight: Per-sample weights (needs `y`), or None.
         batch_size: Samples per batch.
         shuffle: Reshuffle every epoch; False keeps the order (and caches the batches).
         seed: Seed of the permutations.
+        drop_remainder: Leave out the samples after the last full batch.
 
     Returns:
         A `tf.data.Dataset` with known cardinality, prefetched.
 
     Raises:
         TypeError: If `x` or `y` is not array-like.
-        ValueError: If they are empty or their lengths differ, or `batch_size` < 1.
+        ValueError: If they are empty or their lengths differ, `batch_size` < 1, or
+            `drop_remainder` leaves no batch.
     """
     import tensorflow as tf
 
     batch_size = check_int("batch_size", batch_size, minimum=1)
     check_bool("shuffle", shuffle)
+    check_bool("drop_remainder", drop_remainder)
     seed = check_int("seed", seed, minimum=0)
-    arrays = (_as_array("x", x),) if y is None else (_as_array("x", x), _as_array("y", y))
+    if y is None and sample_weight is not None:
+        raise invalid_value("sample_weight", "needs targets `y`", "weights with y=None")
+    named = [("x", x), ("y", y), ("sample_weight", sample_weight)]
+    arrays = tuple(_as_array(name, value) for name, value in named if value is not None)
     n = len(arrays[0])
-    if len(arrays) == 2 and len(arrays[1]) != n:
-        raise invalid_value("y", f"must have as many samples as x ({n})", f"{len(arrays[1])} samples")
+    for (name, _), array in zip(named[1:], arrays[1:]):
+        if len(array) != n:
+            raise invalid_value(name, f"must have as many samples as x ({n})", f"{len(array)} samples")
     tensors = tuple(tf.constant(a) for a in arrays)
     full, rest = divmod(n, batch_size)
+    if drop_remainder:
+        if not full:
+            raise invalid_value("batch_size", f"must not exceed the {n} samples when dropping the remainder",
+                                batch_size)
+        rest = 0
 
     def batches(order: Any) -> Any:
         epoch = tuple(t if order is None else tf.gather(t, order) for t in tensors)
@@ -81,7 +104,7 @@ def dataset(x: Any, y: Any = None, *, batch_size: int = 32, shuffle: bool = True
             tf.reshape(t[: full * batch_size], (full, batch_size, *t.shape[1:])) for t in epoch))
         if rest:
             ds = ds.concatenate(tf.data.Dataset.from_tensors(tuple(t[full * batch_size:] for t in epoch)))
-        return ds if len(epoch) == 2 else ds.map(lambda *t: t[0])
+        return ds.map(lambda *t: t[0]) if len(epoch) == 1 else ds
 
     if shuffle:
         orders = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1).map(
@@ -119,7 +142,7 @@ def fit(
     shuffle: bool = True,
     seed: int = 0,
     validation_split: float = 0.0,
-    validation_data: tuple[Any, Any] | None = None,
+    validation_data: tuple[Any, ...] | None = None,
     **kwargs: Any,
 ) -> Any:
     """``model.fit(x, y, ...)`` fed through `dataset` on the backends where that is faster.
@@ -137,8 +160,9 @@ def fit(
         seed: Seed of the per-epoch permutations (TensorFlow; on JAX, Keras shuffles and
             ``keras.utils.set_random_seed`` seeds it).
         validation_split: Fraction in [0, 1) of the samples held out for validation.
-        validation_data: ``(x_val, y_val)`` arrays, instead of a split.
-        **kwargs: Passed to ``model.fit`` (``callbacks``, ``verbose``, ...).
+        validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, weights)`` arrays, instead of a split.
+        **kwargs: Passed to ``model.fit`` (``callbacks``, ``verbose``, ...); ``sample_weight``
+            is split and batched with the samples.
 
     Returns:
         The Keras ``History``.
@@ -151,16 +175,22 @@ def fit(
                                    exclusive_maximum=True)
     x = _as_array("x", x)
     y = None if y is None else _as_array("y", y)
+    sample_weight = kwargs.pop("sample_weight", None)
     if validation_split:
         if validation_data is not None:
             raise invalid_value("validation_split", "must be 0 when validation_data is given", validation_split)
         (x, y), validation_data = split_validation(x, y, validation_split)
-    if validation_data is not None and (not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
-        raise invalid_type("validation_data", "a tuple (x_val, y_val)", validation_data)
+        if sample_weight is not None:  # held out alongside, as Keras does
+            (sample_weight, _), (val_weight, _) = split_validation(_as_array("sample_weight", sample_weight), None,
+                                                                   validation_split)
+            validation_data = (*validation_data, val_weight)
+    if validation_data is not None and (not isinstance(validation_data, (tuple, list))
+                                        or len(validation_data) not in (2, 3)):
+        raise invalid_type("validation_data", "a tuple (x_val, y_val) or (x_val, y_val, weights)", validation_data)
     if keras.backend.backend() not in PIPELINE_BACKENDS:
-        return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
+        return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle, sample_weight=sample_weight,
                          validation_data=validation_data, **kwargs)
     if validation_data is not None:
         validation_data = dataset(*validation_data, batch_size=batch_size, shuffle=False)
-    return model.fit(dataset(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed), epochs=epochs,
-                     validation_data=validation_data, shuffle=False, **kwargs)  # the dataset shuffles
+    return model.fit(dataset(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed),
+                     epochs=epochs, validation_data=validation_data, shuffle=False, **kwargs)  # the dataset shuffles
