@@ -51,9 +51,14 @@ def test_only_active_hyperparameters_appear_in_values():
     pyramid.ensure_active_values()  # as the oracle does when it draws values
     assert "shrink" in pyramid.values
     pyramid.values["shrink"] = 0.5
+    pyramid.values["units"] = 128
     model = hm.build(pyramid)
     widths = [model.get_layer(f"dense_{i}").units for i in (1, 2, 3)]
-    assert widths == [64, 32, 16], "a decreasing pyramid"
+    assert widths == [128, 64, 32], "a decreasing pyramid"
+    pyramid.values["units"] = 64
+    model = hm.build(pyramid)
+    widths = [model.get_layer(f"dense_{i}").units for i in (1, 2, 3)]
+    assert widths == [64, 32, 32], "never narrower than the space's 32 units"
     equal = kt.HyperParameters()
     equal.Fixed("hidden_layers", 3)
     hm.build(equal)
@@ -145,7 +150,7 @@ def test_directory_that_is_a_file_and_a_project_of_another_kind_are_refused(mlp_
 
 def test_grid_search_runs_with_a_stepped_learning_rate(mlp_hm, tmp_path):
     tuner = tuning.make_tuner("grid", mlp_hm, directory=tmp_path, hyperparameters=tuning.stepped_learning_rate())
-    assert type(tuner).__name__ == "GridSearch"
+    assert type(tuner.oracle).__name__ == "GridSearchOracle"
 
 
 def test_targets_the_head_cannot_learn_are_refused_before_any_trial(tmp_path):

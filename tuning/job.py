@@ -55,20 +55,23 @@ def tune(
     dataset: str = "digits",
     kind: str = "random",
     trials: int = 10,
-    epochs: int = 20,
+    epochs: int = 30,
     batch_size: int | None = None,
-    patience: int | None = 5,
+    patience: int | None = 10,
     seed: int = 0,
     out: str = "out/tune",
     overwrite: bool = False,
     verbose: int = 0,
+    time_budget: float | str | None = None,
+    refit: bool = False,
     **fixed: Any,
 ) -> dict[str, Any]:
     """Searches an architecture's hyperparameters on a bundled dataset and writes the results.
 
     Writes under ``out/<architecture>/`` (the KerasTuner project): ``trials.csv`` and
     ``trials.json`` after every trial, then ``best.keras``, ``trials.png`` and
-    ``summary.json`` (best hyperparameters, validation and test scores, timings).
+    ``summary.json`` (best hyperparameters, validation and test scores of the best and
+    of the default configuration (trial one), the gain, timings).
     Under KerasTuner's chief/worker environment (`distributed_env`) a worker only
     trains trials; the chief writes the results.
 
@@ -77,13 +80,16 @@ def tune(
         dataset: A bundled dataset (`zoo.training.DATASETS`); digits by default.
         kind: "random", "hyperband", "bayesian" or "grid".
         trials: Maximum trials (hyperband: its largest epoch budget is `epochs`).
-        epochs: Epochs per trial.
+        epochs: Epochs per trial at most: room for the slower configurations to peak;
+            pruning and early stopping end the others sooner.
         batch_size: Fixed batch size; None searches it.
-        patience: EarlyStopping patience on the validation loss within a trial; None for none.
+        patience: EarlyStopping patience on the objective within a trial; None for none.
         seed: Seed of the split, the search, the weights and the shuffling.
         out: Parent folder of the project.
         overwrite: Start afresh instead of resuming.
         verbose: Keras's per-epoch output inside trials.
+        time_budget: Wall time for the search ("90s", "5m", "1h" or seconds); None for none.
+        refit: Train the best configuration afresh on training + validation data.
         **fixed: Builder keywords held fixed (for example ``base="cnn.keras"`` for transfer).
 
     Returns:
@@ -97,42 +103,59 @@ def tune(
     data = prepare(architecture, dataset, seed=seed)
     hm = hypermodel(architecture, seed=seed, **{**data.builder_kwargs, **fixed})
     tuner = make_tuner(kind, hm, max_trials=trials, max_epochs=epochs, directory=out, project_name=architecture,
-                       seed=seed, overwrite=overwrite,
+                       seed=seed, overwrite=overwrite, time_budget=time_budget,
                        hyperparameters=stepped_learning_rate() if kind == "grid" and "learning_rate" not in fixed
                        else None)
+    objective = tuner.oracle.objective
     callbacks = []
     if patience is not None:
         import keras
 
-        callbacks.append(keras.callbacks.EarlyStopping(patience=check_int("patience", patience, minimum=0)))
+        callbacks.append(keras.callbacks.EarlyStopping(monitor=objective.name, mode=objective.direction,
+                                                       patience=check_int("patience", patience, minimum=0)))
     fit_kwargs = {} if batch_size is None else {"batch_size": check_int("batch_size", batch_size, minimum=1)}
     print(f"[tune] {kind} search of {architecture} on {dataset}: up to {trials} trials x {epochs} epochs, "
           f"objective {tuner.oracle.objective.name}, project {tuner.project_dir}", flush=True)
     start = time.perf_counter()
     result = run_search(tuner, data.x_train, data.y_train, epochs=epochs, callbacks=callbacks,
-                        verbose=verbose, **fit_kwargs)
+                        verbose=verbose, refit=refit, **fit_kwargs)
     if current_role() == "worker":
         print(f"[tune] worker {os.environ['KERASTUNER_TUNER_ID']} finished: no trials left", flush=True)
         return {"role": "worker"}
     if result.best_model is None:  # the chief reads the finished project back
+        notes, samples = result.notes, result.validation_samples
         result = collect(tuner, seconds=result.seconds)
+        result.notes, result.validation_samples = notes, samples
+    default = _default_model(tuner, result)
     return _report(tuner.project_dir, result, data, architecture, dataset, kind, time.perf_counter() - start,
-                   test_scores, baseline_scores)
+                   test_scores, baseline_scores, default)
+
+
+def _default_model(tuner: Any, result: Any) -> Any:
+    """The default configuration's trained model (trial one), to score beside the best."""
+    trial_id = next((t["trial_id"] for t in result.trials if t.get("default") and t["status"] != "FAILED"), None)
+    if trial_id is None or not hasattr(tuner.oracle, "trials"):
+        return None
+    return tuner.load_model(tuner.oracle.get_trial(trial_id))
 
 
 def _report(folder: str, result: Any, data: Any, architecture: str, dataset: str, kind: str, seconds: float,
-            test_scores: Any, baseline_scores: Any) -> dict[str, Any]:
+            test_scores: Any, baseline_scores: Any, default_model: Any) -> dict[str, Any]:
     from zoo.files import write_json
     from zoo.saving import save_model
 
     print("\n" + result.format_table())
     summary: dict[str, Any] = {
         "architecture": architecture, "dataset": dataset, "tuner": kind, "objective": result.objective,
-        "trials": len(result.trials), "best_trial": result.best_trial_id, "best_score": result.best_score,
-        "best_hyperparameters": result.best_hyperparameters, "seconds": round(seconds, 2),
+        "trials": len(result.trials), "pruned": result.pruned, "best_trial": result.best_trial_id,
+        "best_score": result.best_score, "default_score": result.default_score, "gain": result.gain,
+        "best_hyperparameters": result.best_hyperparameters, "refit": result.refit, "seconds": round(seconds, 2),
         "trial_seconds": round(sum(t["seconds"] or 0 for t in result.trials), 2),
+        "validation_samples": result.validation_samples, "notes": list(result.notes),
         "baseline": baseline_scores(data), "files": dict(result.files),
     }
+    if default_model is not None:
+        summary["default_test"] = test_scores(default_model, data)
     if result.best_model is not None:
         summary["test"] = test_scores(result.best_model, data)
         summary["files"]["best_model"] = save_model(result.best_model, os.path.join(folder, "best.keras"))
@@ -140,10 +163,19 @@ def _report(folder: str, result: Any, data: Any, architecture: str, dataset: str
         summary["files"]["plot"] = plot_trials(result, os.path.join(folder, "trials.png"))
     summary["files"]["summary"] = os.path.join(folder, "summary.json")
     write_json(summary["files"]["summary"], summary)
-    print(f"\n[tune] best trial {result.best_trial_id}: {result.objective}={result.best_score}")
+    print(f"\n[tune] best trial {result.best_trial_id}: {result.objective}={_num(result.best_score)}; "
+          f"default configuration (trial one): {_num(result.default_score)}; gain {_num(result.gain)}; "
+          f"{result.pruned} of {len(result.trials)} trials pruned")
     print(f"[tune] best hyperparameters: {result.best_hyperparameters}")
+    for note in result.notes:
+        print(f"[tune] note: {note}")
     if "test" in summary:
-        print(f"[tune] test scores of the best model: {summary['test']} (baseline {summary['baseline']})")
+        default = f", default configuration {summary['default_test']}" if "default_test" in summary else ""
+        print(f"[tune] test scores of the best model: {summary['test']}{default} (baseline {summary['baseline']})")
     for name, path in summary["files"].items():
         print(f"[tune] {name}: {path}")
     return summary
+
+
+def _num(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.4f}"

