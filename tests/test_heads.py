@@ -161,3 +161,17 @@ def test_bounds_near_the_float32_limit_still_predict_finite_values(bounds):
     assert np.all(np.isfinite(out))
     low, high = (-np.inf if bounds[0] is None else bounds[0]), (np.inf if bounds[1] is None else bounds[1])
     assert np.all((out >= low) & (out <= high))
+
+
+def test_unbounded_regression_heads_are_rescaled_to_the_targets():
+    from zoo.training import prepare
+
+    data = prepare("mlp", "diabetes", seed=0)
+    scale, offset = data.head.rescale
+    assert scale == pytest.approx(float(np.std(data.y_train)), rel=1e-6)
+    assert offset == pytest.approx(float(np.mean(data.y_train)), rel=1e-6)
+    assert "rescaled" in data.head.reason
+    model = zoo.mlp(**data.builder_kwargs, seed=0)
+    untrained = model.predict(data.x_test, verbose=0).ravel()
+    assert abs(untrained.mean() - offset) < scale, "an untrained model already predicts at the targets' scale"
+    assert prepare("mlp", "breast_cancer").head.rescale is None

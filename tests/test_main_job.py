@@ -153,6 +153,8 @@ def _cli(*args, env=None):
     (("plot", "nope"), "Received: name='nope'"),
     (("tune", "mlp", "--worker", "tuner0"), "Received: oracle_port=None"),
     (("tune", "perceptron"), "Received: architecture='perceptron'"),
+    (("tune", "mlp", "--time-budget", "5 minutes"), "Received: --time-budget='5 minutes'"),
+    (("tune", "mlp", "--time-budget", "0"), "Received: --time-budget=0.0"),
     (("build", "mlp", "--save", "/proc/not/here.keras"), "error:"),
     (("describe",), "the following arguments are required"),
 ])

@@ -271,3 +271,124 @@ def test_distributed_environment_needs_a_port_and_worker_ids(monkeypatch):
         distributed_env("worker", tuner_id="tuner0")
     with pytest.raises(ValueError, match="Received: tuner_id="):
         distributed_env("worker", oracle_port=8000)
+
+
+# What makes a search good (issue "tuning that wins"): the default first, honest ranking,
+# pruning, fast trials, a time budget.
+
+def _mlp_hm(seed=0, **fixed):
+    return tuning.MLPHyperModel(input_shape=(64,), task="multiclass", outputs=10, seed=seed, **fixed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["random", "bayesian", "grid", "hyperband"])
+def test_trial_one_is_the_default_configuration_for_every_kind(kind, tmp_path):
+    x, y = _digits(200)
+    hm = _mlp_hm()
+    tuner = tuning.make_tuner(kind, hm, max_trials=2, max_epochs=2, directory=tmp_path, seed=0,
+                              hyperparameters=tuning.stepped_learning_rate() if kind == "grid" else None)
+    result = tuning.run_search(tuner, x, y, epochs=2)
+    assert len(result.trials) == 2, "every kind honours max_trials, hyperband included"
+    first = min(result.trials, key=lambda t: t["trial_id"])
+    defaults = hm.default_values()
+    assert defaults["learning_rate"] == zoo.describe("mlp")["defaults"]["learning_rate"]
+    assert {k: first[k] for k in defaults} == defaults
+    assert first["default"] is True and sum(t["default"] for t in result.trials) == 1
+    assert result.default_score == first["score"]
+    assert result.gain == pytest.approx(result.best_score - result.default_score)
+    assert result.gain >= 0, "a search is never worse than its default on validation"
+
+
+def _row(trial_id, score, val_loss, status="COMPLETED", pruned_at=None):
+    return {"trial_id": trial_id, "status": status, "score": score, "metrics": {"val_loss": val_loss},
+            "pruned_at": pruned_at}
+
+
+def test_ties_break_on_the_validation_loss_and_pruned_trials_never_rank():
+    accuracy = kt.Objective("val_accuracy", "max")
+    rows = [_row("0", 0.9, 0.5), _row("1", 0.9, 0.2), _row("2", 0.95, 0.1, pruned_at=3), _row("3", 0.99, 0.1, "FAILED")]
+    assert best_row(rows, accuracy)["trial_id"] == "1"
+    assert best_row(rows[::-1], accuracy)["trial_id"] == "1", "the order of the trials does not decide"
+    assert best_row([rows[2]], accuracy) is None, "a pruned trial is never best"
+    loss = kt.Objective("val_loss", "min")
+    assert best_row([_row("0", 0.3, 0.3), _row("1", 0.2, 0.2)], loss)["trial_id"] == "1"
+
+
+def test_median_pruner_compares_with_finished_trials_at_the_same_epoch():
+    from tuning.engine import MedianPruner
+
+    pruner = MedianPruner(startup_trials=3, warmup_epochs=2)
+    curves = [[0.5, 0.6, 0.7], [0.4, 0.8, 0.9], [0.3, 0.5, 0.6]]  # best so far at epoch 2: 0.6, 0.8, 0.5
+    assert pruner.should_prune(2, 0.55, curves, "max")
+    assert not pruner.should_prune(2, 0.65, curves, "max")
+    assert not pruner.should_prune(1, 0.0, curves, "max"), "warm-up epochs are never pruned"
+    assert not pruner.should_prune(2, 0.0, curves[:2], "max"), "nor before enough trials finished"
+    assert pruner.should_prune(3, 0.5, [[1.0], [0.9], [0.8]], "max"), "a trial that stopped early counts"
+    losses = [[2.0, 1.0], [3.0, 1.5], [2.5, 2.0]]  # best so far at epoch 2: 1.0, 1.5, 2.0
+    assert pruner.should_prune(2, 1.6, losses, "min") and not pruner.should_prune(2, 1.4, losses, "min")
+
+
+@pytest.mark.slow
+def test_a_losing_trial_is_pruned_marked_and_never_best(tmp_path, capsys):
+    from tuning.engine import MedianPruner
+
+    class PruneAfterOne(MedianPruner):
+        def should_prune(self, epoch, best_so_far, curves, direction):
+            return bool(curves) and epoch >= 2
+
+    x, y = _digits(200)
+    tuner = tuning.make_tuner("random", _mlp_hm(), max_trials=3, directory=tmp_path, seed=0)
+    tuner.pruner = PruneAfterOne()
+    result = tuning.run_search(tuner, x, y, epochs=4)
+    first, *rest = result.trials
+    assert first["status"] == "COMPLETED" and first["epochs"] == 4
+    assert [t["status"] for t in rest] == ["PRUNED", "PRUNED"] and [t["epochs"] for t in rest] == [2, 2]
+    assert result.best_trial_id == first["trial_id"] and result.pruned == 2
+    assert "PRUNED at epoch 2" in capsys.readouterr().out
+    with open(result.files["csv"]) as f:
+        assert [r["status"] for r in csv.DictReader(f)] == ["COMPLETED", "PRUNED", "PRUNED"]
+
+
+@pytest.mark.slow
+def test_trials_train_through_zoo_fit_without_xla(tmp_path, monkeypatch):
+    import zoo.pipeline
+
+    seen = []
+    real = zoo.pipeline.fit
+
+    def spy(model, *args, **kwargs):
+        seen.append((model.jit_compile, kwargs["seed"]))
+        return real(model, *args, **kwargs)
+
+    monkeypatch.setattr(zoo.pipeline, "fit", spy)
+    x, y = _digits(200)
+    tuner = tuning.make_tuner("random", _mlp_hm(seed=3), max_trials=2, directory=tmp_path, seed=0)
+    tuning.run_search(tuner, x, y, epochs=1)
+    assert seen == [(False, 3), (False, 3)]
+
+
+@pytest.mark.slow
+def test_the_time_budget_stops_starting_trials(tmp_path, capsys):
+    x, y = _digits(200)
+    tuner = tuning.make_tuner("random", _mlp_hm(), max_trials=10, directory=tmp_path, seed=0, time_budget="0.5s")
+    result = tuning.run_search(tuner, x, y, epochs=2)
+    assert len(result.trials) == 1, "the first trial starts; the next would overrun half a second"
+    assert "time budget" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="Received: time_budget='soon'"):
+        tuning.make_tuner("random", _mlp_hm(), directory=tmp_path, time_budget="soon")
+
+
+@pytest.mark.slow
+def test_a_diverging_trial_is_failed_and_never_best(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(80, 4)).astype("float32")
+    y = (x.sum(axis=1) * 100).astype("float32")
+    hm = tuning.MLPHyperModel(input_shape=(4,), task="regression", optimizer="sgd", learning_rate=1e6, seed=0)
+    tuner = tuning.make_tuner("random", hm, max_trials=2, directory=tmp_path, seed=0)
+    result = tuning.run_search(tuner, x, y, epochs=3)
+    assert [t["status"] for t in result.trials] == ["FAILED", "FAILED"]
+    assert result.best_trial_id is None and result.best_model is None
+    record = json.loads((tmp_path / "mlp" / f"trial_{result.trials[0]['trial_id']}" / "zoo_trial.json").read_text())
+    assert record["nonfinite_at"] >= 1

@@ -137,8 +137,9 @@ def make_tuner(
         max_epochs: Hyperband's largest training budget per model.
         directory: Parent folder of the project.
         project_name: The project's folder; the architecture's name by default.
-        seed: Seed of the search (0 is a real seed here; KerasTuner's oracle would
-            treat it as "none", so the oracle is given ``seed + 1``).
+        seed: Seed of the search. KerasTuner's oracle treats 0 as "none" and draws the
+            hyperparameters of seed s + 1 as those of seed s shifted by one, so the oracle
+            is given ``seed * 1000 + 1``: different seeds, different trials.
         overwrite: Start afresh instead of resuming the project.
         hyperparameters: Pre-registered `keras_tuner.HyperParameters` (fixed values or
             other ranges), as KerasTuner takes them.
@@ -192,7 +193,7 @@ def make_tuner(
     from zoo.distribute import get_strategy
 
     oracle_options = {k: kwargs.pop(k) for k in _ORACLE_KWARGS if k in kwargs}
-    oracle_options.update(objective=objective, seed=None if seed is None else seed + 1,
+    oracle_options.update(objective=objective, seed=None if seed is None else seed * 1000 + 1,
                           hyperparameters=hyperparameters)
     if kind == "hyperband":
         oracle_options["max_epochs"] = max_epochs
