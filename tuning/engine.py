@@ -120,8 +120,14 @@ class TrialMonitor(_keras_callback_base()):  # type: ignore[misc]
         self.best_weights: list[Any] | None = None
         self.pruned_at: int | None = None
         self.nonfinite_at: int | None = None
+        self.epoch_seconds: list[float] = []
+        self._epoch_start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._epoch_start = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.epoch_seconds.append(time.perf_counter() - self._epoch_start)
         logs = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0}
         if not all(math.isfinite(logs.get(name, 0.0)) for name in ("loss", "val_loss")):
             self.nonfinite_at = epoch + 1
@@ -295,5 +301,9 @@ class ZooTuner(kt.Tuner):
         record["metrics"] = {k: float(np.mean([r.get(k, math.nan) for r in results])) for k in results[0]}
         record["default"] = self.hypermodel.is_default(hp)
         record["seconds"] = round(time.perf_counter() - start, 3)
+        # What a trial pays besides its epochs: build, compile, the first epoch's tracing
+        # (charged as the first epoch minus a steady one), checkpoint and files.
+        steady = float(np.median(monitor.epoch_seconds[1:])) if len(monitor.epoch_seconds) > 1 else 0.0
+        record["overhead"] = round(record["seconds"] - steady * len(monitor.curve) * self.executions_per_trial, 3)
         write_json(os.path.join(self.get_trial_dir(trial.trial_id), TRIAL_FILE), record)
         return results

@@ -152,6 +152,7 @@ def _report(folder: str, result: Any, data: Any, architecture: str, dataset: str
         "best_hyperparameters": result.best_hyperparameters, "refit": result.refit, "seconds": round(seconds, 2),
         "trial_seconds": round(sum(t["seconds"] or 0 for t in result.trials), 2),
         "validation_samples": result.validation_samples, "notes": list(result.notes),
+        "hopeless": result.hopeless, "trial_overhead_seconds": result.trial_overhead,
         "baseline": baseline_scores(data), "files": dict(result.files),
     }
     if default_model is not None:
@@ -165,7 +166,9 @@ def _report(folder: str, result: Any, data: Any, architecture: str, dataset: str
     write_json(summary["files"]["summary"], summary)
     print(f"\n[tune] best trial {result.best_trial_id}: {result.objective}={_num(result.best_score)}; "
           f"default configuration (trial one): {_num(result.default_score)}; gain {_num(result.gain)}; "
-          f"{result.pruned} of {len(result.trials)} trials pruned")
+          f"{result.pruned} of {len(result.trials)} trials pruned"
+          + ("" if result.hopeless is None else f", {result.hopeless} hopeless")
+          + ("" if result.trial_overhead is None else f"; {result.trial_overhead:.2f}s per trial outside its epochs"))
     print(f"[tune] best hyperparameters: {result.best_hyperparameters}")
     for note in result.notes:
         print(f"[tune] note: {note}")

@@ -43,7 +43,8 @@ def plot_trials(table: Any, path: str | os.PathLike[str], *, direction: str | No
     rows, direction, objective = _load(table, direction, objective)
     plt = pyplot()
     scored = [(i, r) for i, r in enumerate(rows, start=1) if r.get("status") == "COMPLETED" and r.get("score") is not None]
-    skip = {"trial_id", "status", "score", "epochs", "seconds"}
+    pruned = [(i, r) for i, r in enumerate(rows, start=1) if r.get("status") == "PRUNED" and r.get("score") is not None]
+    skip = {"trial_id", "status", "score", "epochs", "best_epoch", "default", "seconds"}
     names = [k for k in (rows[0] if rows else {}) if k not in skip]
     names = [n for n in names if any(r.get(n) is not None for r in rows)]
     cols = 3
@@ -57,8 +58,15 @@ def plot_trials(table: Any, path: str | os.PathLike[str], *, direction: str | No
         for y in ys:
             best = y if best is None else (max(best, y) if direction == "max" else min(best, y))
             line.append(best)
-        ax.plot(xs, ys, "o", color="tab:blue", label="trial score")
+        ax.plot(xs, ys, "o", color="tab:blue", label="trial score (its best epoch)")
         ax.step(xs, line, where="post", color="tab:orange", linewidth=2, label="best so far")
+    if pruned:
+        ax.plot([i for i, _ in pruned], [r["score"] for _, r in pruned], "x", color="tab:gray",
+                label="pruned trial (score when stopped)")
+    defaults = [(i, r) for i, r in enumerate(rows, start=1) if r.get("default") and r.get("score") is not None]
+    if defaults:
+        ax.plot([i for i, _ in defaults], [r["score"] for _, r in defaults], "*", color="tab:green", markersize=14,
+                label="untuned default (trial one)")
     failed = [i for i, r in enumerate(rows, start=1) if r.get("status") in ("FAILED", "INVALID")]
     for i in failed:
         ax.axvline(i, color="tab:red", alpha=0.3, linestyle="--")

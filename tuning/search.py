@@ -292,6 +292,7 @@ def trial_rows(project_dir: str) -> list[dict[str, Any]]:
                      "values": values, "metrics": record.get("metrics") or {}, "epochs": record.get("epochs"),
                      "best_epoch": record.get("best_epoch"), "pruned_at": record.get("pruned_at"),
                      "default": bool(record.get("default")), "seconds": record.get("seconds"),
+                     "overhead": record.get("overhead"),
                      "nan_score": score is not None and not math.isfinite(score)})
     return rows
 
@@ -315,6 +316,41 @@ def best_row(rows: list[dict[str, Any]], objective: Any) -> dict[str, Any] | Non
     if not ranked:
         return None
     return max(ranked, key=lambda r: sort_key({**r.get("metrics", {}), objective.name: r["score"]}, objective))
+
+
+def trivial_score(objective: str, loss: str, y_train: Any, y_val: Any) -> float | None:
+    """The validation score of a model that ignores its input (majority class, or the training mean).
+
+    None for objectives it is not defined for here (AUC, a classifier's loss, ...).
+    """
+    y_train, y_val = np.asarray(y_train), np.asarray(y_val)
+    if objective == "val_loss" and loss == "mean_squared_error":
+        return float(np.mean((y_val - y_train.mean(axis=0)) ** 2))
+    if objective == "val_accuracy":
+        if loss == "categorical_crossentropy":
+            y_train, y_val = y_train.argmax(-1), y_val.argmax(-1)
+        values, counts = np.unique(y_train.reshape(len(y_train), -1), axis=0, return_counts=True)
+        majority = values[counts.argmax()]
+        return float(np.mean(np.all(y_val.reshape(len(y_val), -1) == majority, axis=1)))
+    if objective == "val_binary_accuracy":
+        majority = (y_train.mean(axis=0) >= 0.5).astype(y_val.dtype)
+        return float(np.mean(y_val == majority))
+    return None
+
+
+def hopeless_rows(rows: list[dict[str, Any]], objective: Any, trivial: float | None) -> list[dict[str, Any]]:
+    """Trials that ended worse than halfway from the trivial model to the best trial.
+
+    Such a trial could not learn within its epochs: the measure of a search space's
+    dead regions (the zoo's spaces aim for at most 10%).
+    """
+    scored = [r for r in rows if r["status"] == "COMPLETED" and r["score"] is not None]
+    if trivial is None or not scored:
+        return []
+    sign = 1 if objective.direction == "max" else -1
+    best = max(sign * r["score"] for r in scored)
+    line = sign * trivial + 0.5 * (best - sign * trivial)
+    return [r for r in scored if sign * r["score"] < line]
 
 
 def default_row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -380,6 +416,10 @@ class SearchResult:
         validation_samples: Rows the trials were ranked on.
         notes: What the caller should know about the result (a small validation set).
         refit: Whether `best_model` was refitted on training + validation data.
+        hopeless: Trials that ended worse than halfway from a model ignoring its input
+            to the best trial (None where that baseline is not defined).
+        trial_overhead: Median seconds a trial spends outside its epochs (building,
+            compiling, tracing its first epoch, saving).
     """
 
     objective: str
@@ -396,6 +436,8 @@ class SearchResult:
     validation_samples: int | None = None
     notes: list[str] = field(default_factory=list)
     refit: bool = False
+    hopeless: int | None = None
+    trial_overhead: float | None = None
 
     @property
     def pruned(self) -> int:
@@ -481,6 +523,9 @@ def run_search(
     tuner.search(x, y, validation_data=tuple(validation_data), epochs=epochs, callbacks=list(callbacks or []),
                  verbose=verbose, **fit_kwargs)
     result = collect(tuner, seconds=time.perf_counter() - start)
+    trivial = trivial_score(result.objective, hypermodel.loss, y, validation_data[1])
+    if trivial is not None:
+        result.hopeless = len(hopeless_rows(trial_rows(tuner.project_dir), tuner.oracle.objective, trivial))
     result.validation_samples = len(validation_data[0])
     if result.validation_samples < SMALL_VALIDATION and hypermodel.loss != "mse":
         result.notes.append(
@@ -516,6 +561,7 @@ def collect(tuner: Any, *, seconds: float = 0.0) -> SearchResult:
         best_model = tuner.load_model(tuner.oracle.get_trial(best["trial_id"]))
     with open(os.path.join(tuner.project_dir, TABLE_JSON)) as f:
         table = json.load(f)
+    overheads = [r["overhead"] for r in rows if r.get("overhead") is not None]
     gain = None
     if best is not None and default is not None:
         gain = (best["score"] - default["score"]) * (1 if objective.direction == "max" else -1)
@@ -524,6 +570,7 @@ def collect(tuner: Any, *, seconds: float = 0.0) -> SearchResult:
         best_trial_id=best["trial_id"] if best else None, best_score=best["score"] if best else None,
         best_hyperparameters=dict(best["values"]) if best else {}, best_model=best_model,
         trials=table["trials"], seconds=seconds, default_score=default["score"] if default else None, gain=gain,
+        trial_overhead=float(np.median(overheads)) if overheads else None,
         files={"csv": os.path.join(tuner.project_dir, TABLE_CSV), "json": os.path.join(tuner.project_dir, TABLE_JSON)},
     )
 

@@ -82,15 +82,25 @@ def write_diagram_index(rows: Sequence[Mapping[str, Any]], path: str) -> str:
     return write_page(path, "keras-zoo model diagrams", f"{len(rows)} registered models", "".join(cards))
 
 
-def scores_table(scores: Mapping[str, float], baseline: Mapping[str, float], *, higher_is_better: bool) -> str:
-    """A two-column table, model against baseline, with a verdict on the shared metric."""
+def scores_table(scores: Mapping[str, float], baseline: Mapping[str, float], *, higher_is_better: bool,
+                 default: Mapping[str, float] | None = None) -> str:
+    """A table of the model against the baseline (and an untuned default), with a verdict on the shared metric."""
     keys = [k for k in scores if k in baseline] or list(scores)
-    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{scores[k]:.4f}</td>"
-                   f"<td>{baseline[k]:.4f}</td></tr>" if k in baseline else
-                   f"<tr><td>{html.escape(k)}</td><td>{scores[k]:.4f}</td><td></td></tr>" for k in keys)
+
+    def cell(values: Mapping[str, float] | None, key: str) -> str:
+        return f"<td>{values[key]:.4f}</td>" if values is not None and key in values else "<td></td>"
+
+    rows = "".join(f"<tr><td>{html.escape(k)}</td>{cell(scores, k)}{cell(default, k) if default is not None else ''}"
+                   f"{cell(baseline, k)}</tr>" for k in keys)
     key = keys[0]
-    beats = key in baseline and (scores[key] > baseline[key] if higher_is_better else scores[key] < baseline[key])
+    better = (lambda a, b: a > b) if higher_is_better else (lambda a, b: a < b)  # noqa: E731
+    beats = key in baseline and better(scores[key], baseline[key])
     verdict = (f"<span class=ok>beats the baseline on {key}</span>" if beats
                else f"<span class=bad>does not beat the baseline on {key}</span>")
-    return (f"<table><tr><th>test metric</th><th>model</th><th>baseline</th></tr>{rows}</table>"
+    header = "<th>test metric</th><th>model</th>" + ("<th>untuned default</th>" if default is not None else "")
+    if default is not None and key in default:
+        verdict += (" &middot; <span class=ok>at least as good as the untuned default</span>"
+                    if not better(default[key], scores[key]) else
+                    " &middot; <span class=bad>worse than the untuned default</span>")
+    return (f"<table><tr>{header}<th>baseline</th></tr>{rows}</table>"
             f"<p>{verdict}</p>")

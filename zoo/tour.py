@@ -193,14 +193,24 @@ def step_tuning(tour: Tour) -> Card:
         from tuning.job import tune
     except ImportError as err:  # the tuning package is optional for the tour
         raise RuntimeError(f"the tuning package is not importable ({err})") from err
-    summary = tune("mlp", trials=2 if tour.quick else 6, epochs=tour.epochs(15), seed=tour.seed,
+    summary = tune("mlp", trials=2 if tour.quick else 8, epochs=tour.epochs(20), seed=tour.seed,
                    out=tour.path("tune"), overwrite=True)
     best = html.escape(str(summary["best_hyperparameters"]))
+    default = summary.get("default_test", {})
+    versus = f"; untuned default {default['accuracy']:.3f}" if "accuracy" in default else ""
     return {"name": "tuning (mlp on digits)", "curves": summary["files"].get("plot"),
-            "scores": summary["test"], "baseline": summary["baseline"], "key": "accuracy", "higher": True,
-            "line": f"{summary['trials']} trials in {summary['seconds']:.0f}s",
-            "text": f"A random search over layers, neurons, activation, dropout, optimizer and learning rate "
-                    f"({summary['trials']} trials, {summary['seconds']:.0f} s). Best: {best}."}
+            "scores": summary["test"], "baseline": summary["baseline"], "default": default or None,
+            "key": "accuracy", "higher": True,
+            "line": f"{summary['trials']} trials ({summary['pruned']} pruned) in {summary['seconds']:.0f}s{versus}",
+            "text": f"A random search over layers, neurons (equal or a pyramid), activation, dropout, learning "
+                    f"rate and batch size ({summary['trials']} trials, {summary['pruned']} pruned early, "
+                    f"{summary['seconds']:.0f} s). Trial one is the untuned default "
+                    f"(validation {_score(summary['default_score'])}); the best trial reached "
+                    f"{_score(summary['best_score'])}. Best: {best}."}
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 def step_activations(tour: Tour) -> Card:
@@ -272,8 +282,8 @@ def write_index(tour: Tour, seconds: float) -> str:
                            "<figcaption>diagram (plot_model)</figcaption></figure>")
         if card.get("curves"):
             figures.append(f"<figure>{image_tag(card['curves'], 'figure')}<figcaption>curves</figcaption></figure>")
-        score = scores_table(card["scores"], card["baseline"], higher_is_better=card["higher"]) \
-            if "scores" in card else ""
+        score = scores_table(card["scores"], card["baseline"], higher_is_better=card["higher"],
+                             default=card.get("default")) if "scores" in card else ""
         parts.append(f"<div class=card><h2>{html.escape(card['name'])}</h2><p class=meta>{' &middot; '.join(meta)}"
                      f"</p><p>{card.get('text', '')}</p>{score}<div class=row>{''.join(figures)}</div></div>")
     failed = (f"<p class=bad>Failed steps: {html.escape(', '.join(tour.failures))}</p>" if tour.failures else "")
