@@ -14,8 +14,8 @@ import subprocess
 import sys
 import tempfile
 
-from zoo import benchmark
-from zoo.files import write_atomic, write_json
+import bench_engine as benchmark  # scripts/ is on sys.path when this file runs
+from zoo.utils.files import write_atomic, write_json
 
 
 def _machine() -> str:

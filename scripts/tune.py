@@ -5,7 +5,7 @@ The same as `zoo tune`; see `python scripts/tune.py --help`.
 
 import sys
 
-from zoo.cli import main
+from zoo.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["tune", *sys.argv[1:]]))

@@ -1,7 +1,11 @@
 """Test set-up: Keras and matplotlib write to temp folders, never to the home directory."""
 
 import os
+import sys
 import tempfile
+
+# The benchmark engine lives beside its script in scripts/, outside the installed packages.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
 
 # Must happen before Keras or matplotlib is imported anywhere in the session.
 _scratch = tempfile.mkdtemp(prefix="zoo-tests-")

@@ -25,7 +25,7 @@ def zoo_env(tmp_path, **extra):
 
 
 def zoo_cmd(*args):
-    return [sys.executable, "-m", "zoo.cli", *map(str, args)]
+    return [sys.executable, "-m", "zoo", *map(str, args)]
 
 
 @contextmanager

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import datasets
+from zoo.data import datasets
 
 
 def test_simple_rnn_is_the_notes_sine_model():
@@ -150,7 +150,7 @@ def test_transfer_default_is_vgg16_with_the_notes_head():
 
 def test_imagenet_offline_fails_fast_naming_the_cache(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(zoo._network, "reachable", lambda *a, **k: False)
+    monkeypatch.setattr(zoo.utils.network, "reachable", lambda *a, **k: False)
     start = time.perf_counter()
     with pytest.raises(ConnectionError) as info:
         zoo.transfer()
@@ -238,14 +238,14 @@ def test_fine_tune_keeps_the_whole_optimizer_configuration(digits_cnn):
     ("MobileNetV3Small", "weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5", False),
 ])
 def test_imagenet_cache_matches_the_exact_weights_file(app, filename, match):
-    from zoo.architectures.transfer import _is_weights_file_of
+    from zoo.models.transfer import _is_weights_file_of
 
     assert _is_weights_file_of(app, filename) is match
 
 
 def test_a_resnet50v2_file_in_the_cache_does_not_make_resnet50_look_cached(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(zoo._network, "reachable", lambda *a, **k: False)
+    monkeypatch.setattr(zoo.utils.network, "reachable", lambda *a, **k: False)
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"")
     with pytest.raises(ConnectionError, match="Cannot download the ImageNet weights of ResNet50"):

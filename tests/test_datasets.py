@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from zoo import datasets
+from zoo.data import datasets
 
 
 def test_digits_shapes_and_range():
@@ -50,7 +50,7 @@ def test_download_fails_fast_and_clearly_offline(loader, name, monkeypatch, tmp_
         loader()
     assert time.perf_counter() - start < 5
     message = str(info.value)
-    assert str(tmp_path / "datasets") in message and "zoo.datasets.digits()" in message
+    assert str(tmp_path / "datasets") in message and "zoo.data.datasets.digits()" in message
 
 
 def test_loader_arguments_are_validated():

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import zoo
-from zoo import distribute
+from zoo.runtime import distribute
 from procs import free_port, processes, wait_for, zoo_env
 
 WORKER = os.path.join(os.path.dirname(__file__), "distributed_worker.py")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.heads import Head, head_for, infer_head
+from zoo.models.heads import Head, head_for, infer_head
 
 CASES = [
     # (builder, kwargs, exception, argument named in the message)
@@ -207,13 +207,13 @@ CALLS = [
     ("transfer base_layer nope", lambda tmp: zoo.transfer(base=zoo.cnn(), base_layer="nope"), ValueError, "base_layer"),
     ("fine_tune not a model", lambda tmp: zoo.fine_tune("vgg"), TypeError, "model"),
     ("fine_tune mlp", lambda tmp: zoo.fine_tune(zoo.mlp()), ValueError, "model"),
-    ("digits test_size 0.999", lambda tmp: zoo.datasets.digits(test_size=0.999), ValueError, "test_size"),
-    ("digits test_size 0.001", lambda tmp: zoo.datasets.digits(test_size=0.001), ValueError, "test_size"),
-    ("digits test_size 1", lambda tmp: zoo.datasets.digits(test_size=1.0), ValueError, "test_size"),
-    ("digits seed", lambda tmp: zoo.datasets.digits(seed=-1), ValueError, "seed"),
-    ("digits seed 2**64", lambda tmp: zoo.datasets.digits(seed=2**64), ValueError, "seed"),
-    ("iris test_size", lambda tmp: zoo.datasets.iris(test_size=0.99), ValueError, "test_size"),
-    ("diabetes test_size", lambda tmp: zoo.datasets.diabetes(test_size="0.2"), TypeError, "test_size"),
+    ("digits test_size 0.999", lambda tmp: zoo.data.datasets.digits(test_size=0.999), ValueError, "test_size"),
+    ("digits test_size 0.001", lambda tmp: zoo.data.datasets.digits(test_size=0.001), ValueError, "test_size"),
+    ("digits test_size 1", lambda tmp: zoo.data.datasets.digits(test_size=1.0), ValueError, "test_size"),
+    ("digits seed", lambda tmp: zoo.data.datasets.digits(seed=-1), ValueError, "seed"),
+    ("digits seed 2**64", lambda tmp: zoo.data.datasets.digits(seed=2**64), ValueError, "seed"),
+    ("iris test_size", lambda tmp: zoo.data.datasets.iris(test_size=0.99), ValueError, "test_size"),
+    ("diabetes test_size", lambda tmp: zoo.data.datasets.diabetes(test_size="0.2"), TypeError, "test_size"),
     ("head_for task", lambda tmp: head_for("ordinal"), ValueError, "task"),
     ("head_for outputs", lambda tmp: head_for("multiclass", "3"), TypeError, "outputs"),
     ("Head binary 4 units", _head("binary", 4, "sigmoid", "binary_crossentropy", ("accuracy",)), ValueError, "units"),
@@ -283,7 +283,7 @@ CALLS = [
 def _tf_config(value):
     import os
 
-    from zoo import distribute
+    from zoo.runtime import distribute
 
     previous = os.environ.get("TF_CONFIG")
     os.environ["TF_CONFIG"] = value
@@ -297,15 +297,15 @@ def _tf_config(value):
 
 
 def _layers():
-    import zoo.layers
+    import zoo.models.layers
 
-    return zoo.layers
+    return zoo.models.layers
 
 
 def _benchmark():
-    from zoo import benchmark
+    import bench_engine
 
-    return benchmark
+    return bench_engine
 
 
 def _tuning():

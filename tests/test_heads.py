@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.heads import Head, head_for, infer_head
+from zoo.models.heads import Head, head_for, infer_head
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,7 @@ def test_bounds_near_the_float32_limit_still_predict_finite_values(bounds):
 
 
 def test_unbounded_regression_heads_are_rescaled_to_the_targets():
-    from zoo.training import prepare
+    from zoo.data.tasks import prepare
 
     data = prepare("mlp", "diabetes", seed=0)
     scale, offset = data.head.rescale

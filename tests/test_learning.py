@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import datasets
+from zoo.data import datasets
 
 
 @pytest.mark.slow
@@ -43,7 +43,7 @@ def test_diabetes_regression_head_beats_the_mean(seed):
 def test_fast_compile_defaults_give_the_plain_compile_loss_every_epoch():
     import keras
 
-    from zoo.speed import compile_defaults
+    from zoo.runtime.compile import compile_defaults
 
     rng = np.random.default_rng(0)
     x = rng.random((200, 28, 28)).astype("float32")

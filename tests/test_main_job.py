@@ -10,7 +10,9 @@ import pytest
 
 import zoo
 from procs import csv_rows, kill_then_rerun, zoo_cmd, zoo_env
-from zoo import diagrams, plots, registry
+from zoo.viz import diagrams
+from zoo.viz import plots
+from zoo import registry
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -115,9 +117,9 @@ def test_train_writes_model_history_figure_and_scores(tmp_path):
 
 
 def test_train_follows_the_data_and_refuses_what_the_head_cannot_learn(tmp_path):
-    assert zoo.training.prepare("mlp", "diabetes").head.task == "regression"
-    assert zoo.training.prepare("simple_rnn", "sine").builder_kwargs["return_sequences"] is True
-    assert zoo.training.prepare("lstm", "digits").builder_kwargs["input_shape"] == (8, 8)
+    assert zoo.data.tasks.prepare("mlp", "diabetes").head.task == "regression"
+    assert zoo.data.tasks.prepare("simple_rnn", "sine").builder_kwargs["return_sequences"] is True
+    assert zoo.data.tasks.prepare("lstm", "digits").builder_kwargs["input_shape"] == (8, 8)
     with pytest.raises(ValueError, match=r"labels must be 0 or 1.*Received: y"):
         zoo.train("mlp", dataset="digits", task="binary", epochs=1, out=tmp_path)
     with pytest.raises(ValueError, match="Received: dataset='iris'"):
@@ -167,7 +169,7 @@ def test_cli_errors_are_one_line_and_a_nonzero_exit(args, message, tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    from zoo.cli import make_parser
+    from zoo.app.cli import make_parser
 
     commands = make_parser()._subparsers._group_actions[0].choices
     for name, parser in commands.items():
@@ -175,7 +177,7 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_describe_shows_the_default_parameter_count_without_tensorflow():
-    code = ("import sys, zoo.cli; zoo.cli.main(['describe', 'cnn']); "
+    code = ("import sys, zoo.app.cli; zoo.app.cli.main(['describe', 'cnn']); "
             "print('TF' if 'tensorflow' in sys.modules else 'LIGHT')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "Parameters of the default model: 225,034" in result.stdout
@@ -184,7 +186,7 @@ def test_describe_shows_the_default_parameter_count_without_tensorflow():
 
 @pytest.mark.slow
 def test_quick_tour_writes_the_page_with_a_card_per_model(tmp_path, capsys):
-    from zoo import tour
+    from zoo.app import tour
 
     assert tour.run(quick=True, out=str(tmp_path)) == 0
     page = (tmp_path / "index.html").read_text()

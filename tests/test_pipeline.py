@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import pipeline
+from zoo.training import pipeline
 
 
 def _epochs(ds, n=2):

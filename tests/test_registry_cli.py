@@ -6,7 +6,8 @@ import sys
 import pytest
 
 import zoo
-from zoo import cli, registry
+from zoo.app import cli
+from zoo import registry
 
 
 # The architectures of the lecture notes (seeds 000-003), written out: not read from the registry under test.
@@ -44,9 +45,9 @@ def _fresh_python(code):
 
 def test_import_zoo_and_zoo_list_do_not_import_tensorflow():
     result = _fresh_python(
-        "import sys, os, zoo, zoo.cli\n"
+        "import sys, os, zoo, zoo.app.cli\n"
         "before = dict(os.environ)\n"
-        "zoo.cli.main(['list']); zoo.cli.main(['describe', 'mlp'])\n"
+        "zoo.app.cli.main(['list']); zoo.app.cli.main(['describe', 'mlp'])\n"
         "assert dict(os.environ) == before, 'environment changed'\n"
         "print('TF' if 'tensorflow' in sys.modules or 'keras' in sys.modules else 'LIGHT')"
     )
@@ -78,7 +79,7 @@ def test_cli_reports_bad_arguments_with_exit_2(capsys):
 
 @pytest.mark.parametrize("architecture", ["mnist_mlp", "cnn", "simple_rnn", "lstm"])
 def test_benchmark_compares_the_zoo_model_with_its_exact_hand_written_twin(architecture):
-    from zoo import benchmark
+    import bench_engine as benchmark
 
     workload = next(w for w in benchmark.WORKLOADS if w.architecture == architecture)
     built = zoo.build(architecture, input_shape=workload.input_shape)
@@ -91,7 +92,7 @@ def test_benchmark_compares_the_zoo_model_with_its_exact_hand_written_twin(archi
 
 
 def test_benchmark_run_reports_rates_ratios_and_a_table():
-    from zoo import benchmark
+    import bench_engine as benchmark
 
     tiny = benchmark.Workload("mnist_mlp tiny", "mnist_mlp", (28, 28), 32, 256, "classes:10", 784 * 128 + 128 * 10)
     result = benchmark.run((tiny,), repeats=1, progress=lambda line: None, builds=False)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import preprocessing
-from zoo.layers import ImagePreprocessing
+from zoo.models import preprocessing
+from zoo.models.layers import ImagePreprocessing
 
 # One application per keras.applications family, with the module that holds its preprocess_input.
 FAMILIES = {

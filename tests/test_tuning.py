@@ -16,7 +16,7 @@ OFFLINE = {"transfer": {"weights": None}}
 
 
 def _digits(n=400):
-    (x, y), _ = zoo.datasets.digits(flatten=True)
+    (x, y), _ = zoo.data.datasets.digits(flatten=True)
     return x[:n], y[:n]
 
 
@@ -351,16 +351,16 @@ def test_a_losing_trial_is_pruned_marked_and_never_best(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_trials_train_through_zoo_fit_without_xla(tmp_path, monkeypatch):
-    import zoo.pipeline
+    import zoo.training.pipeline
 
     seen = []
-    real = zoo.pipeline.fit
+    real = zoo.training.pipeline.fit
 
     def spy(model, *args, **kwargs):
         seen.append((model.jit_compile, kwargs["seed"]))
         return real(model, *args, **kwargs)
 
-    monkeypatch.setattr(zoo.pipeline, "fit", spy)
+    monkeypatch.setattr(zoo.training.pipeline, "fit", spy)
     x, y = _digits(200)
     tuner = tuning.make_tuner("random", _mlp_hm(seed=3), max_trials=2, directory=tmp_path, seed=0)
     tuning.run_search(tuner, x, y, epochs=1)

@@ -34,7 +34,7 @@ import keras_tuner as kt
 import numpy as np
 from keras_tuner.src.engine import trial as trial_module
 
-from zoo.files import write_json
+from zoo.utils.files import write_json
 
 TRIAL_FILE = "zoo_trial.json"
 GC_EVERY = 5  # builds between full garbage collections

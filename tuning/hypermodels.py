@@ -16,7 +16,7 @@ import numpy as np
 
 from tuning.spaces import Space, space_for
 from zoo import registry
-from zoo.validation import check_choice, check_int
+from zoo.utils.validation import check_choice, check_int
 
 # Batch sizes that learn within a short trial (128 left Adam at 5e-4 short of its peak in
 # 20 epochs); the default is Keras's own.
@@ -101,7 +101,7 @@ class ZooHyperModel(kt.HyperModel):
         20-epoch trial (2x64 MLP on digits: 1.7-1.9 s without, 2.3-3.6 s with), and a
         search compiles a new model every trial.
         """
-        from zoo.pipeline import fit
+        from zoo.training.pipeline import fit
 
         kwargs = self.fit_kwargs(hp, kwargs)
         if self.seed is not None:

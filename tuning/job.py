@@ -13,7 +13,7 @@ from typing import Any
 from tuning.hypermodels import TUNABLE, hypermodel
 from tuning.plots import plot_trials
 from tuning.search import collect, current_role, make_tuner, run_search, stepped_learning_rate
-from zoo.validation import check_choice, check_int, invalid_value
+from zoo.utils.validation import check_choice, check_int, invalid_value
 
 ROLES = ("alone", "chief", "worker")
 
@@ -98,7 +98,8 @@ def tune(
     check_choice("architecture", architecture, TUNABLE)
     trials = check_int("trials", trials, minimum=1)
     epochs = check_int("epochs", epochs, minimum=1)
-    from zoo.training import baseline_scores, prepare, test_scores
+    from zoo.data.tasks import baseline_scores, prepare
+    from zoo.training.job import test_scores
 
     data = prepare(architecture, dataset, seed=seed)
     hm = hypermodel(architecture, seed=seed, **{**data.builder_kwargs, **fixed})
@@ -141,8 +142,8 @@ def _default_model(tuner: Any, result: Any) -> Any:
 
 def _report(folder: str, result: Any, data: Any, architecture: str, dataset: str, kind: str, seconds: float,
             test_scores: Any, baseline_scores: Any, default_model: Any) -> dict[str, Any]:
-    from zoo.files import write_json
-    from zoo.saving import save_model
+    from zoo.utils.files import write_json
+    from zoo.models.saving import save_model
 
     print("\n" + result.format_table())
     summary: dict[str, Any] = {

@@ -7,7 +7,7 @@ import math
 import os
 from typing import Any
 
-from zoo.validation import invalid_type
+from zoo.utils.validation import invalid_type
 
 
 def _load(table: Any, direction: str | None, objective: str | None) -> tuple[list[dict[str, Any]], str, str]:
@@ -38,7 +38,7 @@ def plot_trials(table: Any, path: str | os.PathLike[str], *, direction: str | No
     Returns:
         The path written.
     """
-    from zoo.plots import pyplot, save_figure
+    from zoo.viz.plots import pyplot, save_figure
 
     rows, direction, objective = _load(table, direction, objective)
     plt = pyplot()

@@ -27,8 +27,8 @@ import numpy as np
 
 from tuning.engine import ORACLES, MedianPruner, ZooTuner, read_trial_files, sort_key
 from tuning.hypermodels import ZooHyperModel
-from zoo.files import write_csv, write_json
-from zoo.validation import check_bool, check_duration, check_float, check_int, invalid_type, invalid_value
+from zoo.utils.files import write_csv, write_json
+from zoo.utils.validation import check_bool, check_duration, check_float, check_int, invalid_type, invalid_value
 
 _MAXIMISE = ("accuracy", "auc", "precision", "recall")
 _FINISHED = ("COMPLETED", "FAILED", "INVALID")
@@ -190,7 +190,7 @@ def make_tuner(
     if kind == "grid":
         _check_grid(hypermodel, hyperparameters)
 
-    from zoo.distribute import get_strategy
+    from zoo.runtime.distribute import get_strategy
 
     oracle_options = {k: kwargs.pop(k) for k in _ORACLE_KWARGS if k in kwargs}
     oracle_options.update(objective=objective, seed=None if seed is None else seed * 1000 + 1,
@@ -474,7 +474,7 @@ def run_search(
     The targets are checked against the hypermodel's head first, so labels the head
     cannot learn fail before the first trial. A `validation_split` becomes an explicit
     validation set (the last fraction, as Keras's ``validation_split`` takes it, through
-    `zoo.pipeline.split_validation`) so that the best model can be evaluated on the very
+    `zoo.training.pipeline.split_validation`) so that the best model can be evaluated on the very
     data it was ranked on.
 
     Args:
@@ -501,8 +501,8 @@ def run_search(
         raise invalid_type("tuner", "a tuner from tuning.make_tuner", tuner)
     epochs = check_int("epochs", epochs, minimum=1)
     check_bool("refit", refit)
-    from zoo.pipeline import split_validation
-    from zoo.targets import check_targets
+    from zoo.training.pipeline import split_validation
+    from zoo.training.targets import check_targets
 
     y = check_targets(y, loss=hypermodel.loss, units=hypermodel.units)
     x = np.asarray(x)

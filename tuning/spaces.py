@@ -22,7 +22,7 @@ import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from zoo.validation import check_choice
+from zoo.utils.validation import check_choice
 
 SPACES: dict[str, Callable[["Space"], dict[str, Any]]] = {}
 MAX_HIDDEN_LAYERS = 3
@@ -169,7 +169,7 @@ def cnn_space(s: Space) -> dict[str, Any]:
     Where a valid convolution would not fit the feature map (8x8 digits with three
     blocks of 5x5), the trial uses ``padding="same"`` instead of failing.
     """
-    from zoo.architectures.convolutional import plan_blocks
+    from zoo.models.convolutional import plan_blocks
 
     filters = s.default("filters")
     filters = (filters,) if isinstance(filters, int) else tuple(filters)

@@ -4,8 +4,9 @@
 imported when the first model is built.
 """
 
-from zoo import datasets, diagrams, pipeline, plots, training
-from zoo.architectures import (
+from zoo import training
+from zoo.data import datasets
+from zoo.models import (
     cnn,
     fine_tune,
     logistic_regression,
@@ -18,13 +19,15 @@ from zoo.architectures import (
     simple_rnn,
     transfer,
 )
-from zoo.distribute import get_distribution, get_strategy
-from zoo.pipeline import fit
-from zoo.heads import TASKS, Head, Task, head_for, infer_head
-from zoo.initializers import initializer_for
+from zoo.models.heads import TASKS, Head, Task, head_for, infer_head
+from zoo.models.initializers import initializer_for
+from zoo.models.saving import load_model, save_model
 from zoo.registry import build, describe, list_models, register
-from zoo.saving import load_model, save_model
-from zoo.training import train
+from zoo.runtime.distribute import get_distribution, get_strategy
+from zoo.training import pipeline
+from zoo.training.pipeline import fit
+from zoo.training.job import train
+from zoo.viz import diagrams, plots
 
 __version__ = "0.1.0"
 

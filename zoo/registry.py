@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from zoo.validation import check_choice, invalid_type, invalid_value
+from zoo.utils.validation import check_choice, invalid_type, invalid_value
 
 
 @dataclass(frozen=True)

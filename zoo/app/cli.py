@@ -1,0 +1,328 @@
+"""The `zoo` command: list, describe, build, plot, train, tune and tour the registered models.
+
+`zoo --help`, `zoo list` and `zoo describe` never import TensorFlow. Every error is one
+line on stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from zoo import registry
+from zoo.utils.validation import check_duration
+from zoo.data.tasks import DATASETS
+
+
+def _parse_assignment(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE such as units=32. Received: {text!r}")
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        value = raw  # a bare word such as task=regression
+    return key, value
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for name in registry.list_models(args.pattern, family=args.family):
+        entry = registry.get_entry(name)
+        print(f"{name:22s} {entry.family:14s} {entry.summary}")
+    return 0
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    info = registry.describe(args.name)
+    print(info["doc"])
+    if info["params"] is not None:
+        print(f"\nParameters of the default model: {info['params']:,}")
+    print("\nDefaults:")
+    for key, value in info["defaults"].items():
+        print(f"  {key} = {value!r}")
+    return 0
+
+
+def _check_save_path(path: str | None) -> None:
+    """Refuses a --save path before anything is built."""
+    if path is None:
+        return
+    if not path.endswith(".keras"):
+        raise ValueError(f"`--save` must end in '.keras'. Received: --save={path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"`--save` needs a writable folder ({err.strerror}: {folder}). Received: --save={path!r}") \
+            from None
+    if os.path.isdir(path) or not os.access(folder, os.W_OK):
+        raise ValueError(f"`--save` must be a writable file path. Received: --save={path!r}")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    entry = registry.get_entry(args.name)
+    _check_save_path(args.save)
+    kwargs = {**(entry.smoke if args.smoke else entry.offline), **dict(args.set or [])}
+    model = registry.build(args.name, **kwargs)
+    from zoo.viz.report import head_summary
+
+    model.summary()
+    print(head_summary(model))
+    if args.save:
+        from zoo.models.saving import save_model
+
+        print(f"saved {save_model(model, args.save)}")
+    return 0
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    from zoo.app import tour
+
+    return tour.run(quick=args.quick, out=args.out, seed=args.seed)
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    names = "all" if args.names == ["all"] else args.names
+    for name in ([] if names == "all" else names):
+        registry.get_entry(name)  # a wrong name fails before TensorFlow starts
+    from zoo.viz.diagrams import export_registered
+
+    rows = export_registered(names, args.out, formats=args.formats)
+    print(f"{len(rows)} diagram(s) and {os.path.join(args.out, 'index.html')}")
+    return 0
+
+
+def cmd_activations(args: argparse.Namespace) -> int:
+    from zoo.viz.plots import plot_activations
+
+    print(plot_activations(os.path.join(args.out, "activations.png")))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    registry.get_entry(args.name)
+    from zoo.training.job import train
+
+    result = train(args.name, dataset=args.dataset, task=args.task, epochs=args.epochs,
+                   batch_size=args.batch_size, seed=args.seed, out=args.out, patience=args.patience,
+                   tensorboard=args.tensorboard, **dict(args.set or []))
+    print(f"test scores: {_scores(result.scores)} (baseline {_scores(result.baseline)})")
+    for name, path in result.files.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def _scores(scores: dict[str, float]) -> str:
+    return ", ".join(f"{k}={v:.4f}" for k, v in scores.items())
+
+
+def cmd_tune(args: argparse.Namespace) -> int:
+    registry.get_entry(args.name)
+    args.time_budget = check_duration("--time-budget", args.time_budget)
+    from tuning.job import distributed_env
+
+    role = "chief" if args.chief else ("worker" if args.worker else "alone")
+    os.environ.update(distributed_env(role, tuner_id=args.worker, oracle_ip=args.oracle_ip,
+                                      oracle_port=args.oracle_port))
+    from tuning.job import tune
+
+    tune(args.name, dataset=args.dataset, kind=args.tuner, trials=args.trials, epochs=args.epochs,
+         batch_size=args.batch_size, patience=args.patience, seed=args.seed, out=args.out,
+         overwrite=args.overwrite, time_budget=args.time_budget, refit=args.refit, **dict(args.set or []))
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the usage is one `--help` away)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def defaults_of(module: str, function: str) -> dict[str, Any]:
+    """The keyword defaults of a library function, read from its source without importing it.
+
+    The CLI's defaults come from the functions it calls (one source each), and reading
+    them this way keeps `zoo --help` and argument errors free of TensorFlow's start-up.
+    """
+    top, *rest = module.split(".")
+    spec = importlib.util.find_spec(top)  # the top package only: a submodule's spec imports its package
+    if spec is None or spec.origin is None:
+        return {}
+    with open(os.path.join(os.path.dirname(spec.origin), *rest) + ".py" if rest else spec.origin) as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            args = node.args
+            named = [*zip(args.args[len(args.args) - len(args.defaults):], args.defaults),
+                     *zip(args.kwonlyargs, args.kw_defaults)]
+            return {arg.arg: ast.literal_eval(value) for arg, value in named if value is not None}
+    return {}
+
+
+def _examples(*lines: str) -> str:
+    return "example:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `zoo` command."""
+    parser = _Parser(prog="zoo", description=__doc__.splitlines()[0],
+                     epilog=_examples("zoo list '*rnn*'", "zoo train mlp --dataset breast_cancer",
+                                      "zoo tune mlp --trials 20", "zoo tour"),
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    p = sub.add_parser("list", help="list registered models (no TensorFlow import)", formatter_class=fmt,
+                       epilog=_examples("zoo list", "zoo list '*mlp*'", "zoo list --family recurrent"))
+    p.add_argument("pattern", nargs="?", help="fnmatch pattern such as '*rnn*'")
+    p.add_argument("--family", help="only this family")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("describe", help="a model's documentation, defaults and parameter count",
+                       formatter_class=fmt, epilog=_examples("zoo describe cnn"))
+    p.add_argument("name")
+    p.set_defaults(func=cmd_describe)
+
+    p = sub.add_parser("build", help="build a model, print its summary and head", formatter_class=fmt,
+                       epilog=_examples("zoo build mlp --set task=regression --set outputs=2 --save out/mlp.keras"))
+    p.add_argument("name")
+    p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
+                   help="builder argument, repeatable (values are Python literals)")
+    p.add_argument("--smoke", action="store_true", help="start from the tiny test configuration")
+    p.add_argument("--save", metavar="PATH.keras", help="save the model (atomically)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("tour", help="the main job: train, draw and plot every model; writes index.html",
+                       formatter_class=fmt, epilog=_examples("zoo tour", "zoo tour --quick --out /tmp/tour"))
+    p.add_argument("--quick", action="store_true", help="two epochs per model, for smoke tests")
+    p.add_argument("--out", default="out/tour", help="output folder (default: out/tour)")
+    p.add_argument("--seed", type=int, default=0, help="seed of everything (default: 0)")
+    p.set_defaults(func=cmd_tour)
+
+    p = sub.add_parser("plot", help="export diagrams (PNG/SVG, DOT without graphviz) and an index.html",
+                       formatter_class=fmt, epilog=_examples("zoo plot all --out out/diagrams", "zoo plot cnn lstm"))
+    p.add_argument("names", nargs="+", help="registered names, or 'all'")
+    p.add_argument("--out", default="out/diagrams", help="output folder (default: out/diagrams)")
+    p.add_argument("--formats", nargs="+", default=["png", "svg"], choices=["png", "svg", "dot"])
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("activations", help="plot the notes' activation functions beside their derivatives",
+                       formatter_class=fmt, epilog=_examples("zoo activations --out out"))
+    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.set_defaults(func=cmd_activations)
+
+    datasets = DATASETS
+    p = sub.add_parser("train", help="train a model on a bundled dataset; resumable after a kill",
+                       formatter_class=fmt,
+                       epilog=_examples("zoo train mlp --dataset breast_cancer --epochs 30",
+                                        "zoo train cnn --dataset digits --out out/train",
+                                        "zoo train simple_rnn --dataset sine"))
+    p.add_argument("name", help="a registered model")
+    p.add_argument("--dataset", default="digits", choices=datasets)
+    p.add_argument("--task", help="force a task instead of inferring the head from the labels")
+    train_defaults = defaults_of("zoo.training.job", "train")
+    p.add_argument("--epochs", type=int, default=train_defaults["epochs"])
+    p.add_argument("--batch-size", type=int, default=train_defaults["batch_size"])
+    p.add_argument("--patience", type=int, default=train_defaults["patience"],
+                   help="EarlyStopping patience (validation loss)")
+    p.add_argument("--seed", type=int, default=train_defaults["seed"])
+    p.add_argument("--out", default=train_defaults["out"], help="output folder (default: %(default)s)")
+    p.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs")
+    p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
+                   help="builder argument, repeatable")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("tune", help="search layers, neurons and learning rate with KerasTuner; resumable",
+                       formatter_class=fmt,
+                       epilog=_examples("zoo tune mlp --trials 20", "zoo tune cnn --tuner bayesian --trials 10",
+                                        "zoo tune mlp --chief --oracle-port 8000 &",
+                                        "zoo tune mlp --worker tuner0 --oracle-port 8000 &"))
+    p.add_argument("name", help="a tunable model (every trainable one; `zoo tune perceptron` says which)")
+    tune_defaults = defaults_of("tuning.job", "tune")
+    p.add_argument("--dataset", default=tune_defaults["dataset"], choices=datasets)
+    p.add_argument("--tuner", default=tune_defaults["kind"],
+                   help="random, hyperband, bayesian or grid (default: %(default)s)")
+    p.add_argument("--trials", type=int, default=tune_defaults["trials"], help="trials at most (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=tune_defaults["epochs"],
+                   help="epochs per trial at most; pruning and early stopping end losing trials sooner "
+                        "(default: %(default)s)")
+    p.add_argument("--time-budget", default=tune_defaults["time_budget"], metavar="DURATION",
+                   help="wall time for the search, such as 90s, 5m or 1h: no trial starts that would overrun it")
+    p.add_argument("--batch-size", type=int, help="fix the batch size instead of searching it")
+    p.add_argument("--patience", type=int, default=tune_defaults["patience"],
+                   help="EarlyStopping patience on the objective within a trial (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=tune_defaults["seed"])
+    p.add_argument("--out", default=tune_defaults["out"], help="parent folder of the project (default: %(default)s)")
+    p.add_argument("--refit", action="store_true",
+                   help="train the best configuration afresh on training + validation data")
+    p.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming")
+    role = p.add_mutually_exclusive_group()
+    role.add_argument("--chief", action="store_true", help="run KerasTuner's chief oracle (needs --oracle-port)")
+    role.add_argument("--worker", metavar="ID", help="run as the worker ID (unique, e.g. tuner0)")
+    p.add_argument("--oracle-ip", default="127.0.0.1", help="the chief's address (default: 127.0.0.1)")
+    p.add_argument("--oracle-port", type=int, help="the chief's port")
+    p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
+                   help="builder argument held fixed, repeatable")
+    p.set_defaults(func=cmd_tune)
+    return parser
+
+
+def _import_tensorflow_quietly() -> None:
+    """Imports TensorFlow with its C++ start-up lines hidden when TF_CPP_MIN_LOG_LEVEL asks for quiet.
+
+    Those lines (oneDNN, CUDA probing) are written before any log setting applies and
+    would bury the CLI's one-line messages. Python errors are unaffected.
+    """
+    if "tensorflow" in sys.modules or os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+        return
+    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")
+    if not level.isdigit() or int(level) < 2:
+        return
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            try:
+                import tensorflow  # noqa: F401
+            except ImportError:
+                pass  # reported by the command that needs it
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the `zoo` command; returns its exit status."""
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        if args.func not in (cmd_list, cmd_describe):
+            _import_tensorflow_quietly()
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"zoo {args.command}: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, KeyError, OSError, RuntimeError, ImportError) as err:
+        message = " ".join(str(err).split()) or type(err).__name__
+        print(f"zoo {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except Exception as err:  # never a traceback: one line, the error's kind and text
+        message = " ".join(str(err).split())[:500]
+        print(f"zoo {args.command}: error: {type(err).__name__}: {message} (ZOO_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        if os.environ.get("ZOO_DEBUG"):
+            raise
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

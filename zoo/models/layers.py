@@ -1,0 +1,165 @@
+"""The zoo's own serialisable layers and models.
+
+Importing this module registers them with Keras, so saved models load back with plain
+`keras.saving.load_model` (safe mode, no ``custom_objects``). Every builder that uses them
+imports this module; in a fresh process call `zoo.load_model` or ``import zoo.models.layers`` first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class Heaviside(keras.layers.Layer):
+    """The step function of seed 001: 1 where ``z >= 0``, else 0.
+
+    It has no gradient; models with this output learn by the perceptron rule or not at all.
+    """
+
+    def call(self, inputs: Any) -> Any:
+        return ops.cast(ops.greater_equal(inputs, 0), self.compute_dtype)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+
+def _sum_over_replicas(*values: Any) -> Any:
+    """Adds up per-replica updates under a multi-replica `tf.distribute` strategy, so every
+    replica applies the whole global batch's correction and the weights stay mirrored."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            return context.all_reduce(tf.distribute.ReduceOp.SUM, list(values))
+    return values
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class Perceptron(keras.Model):
+    """Rosenblatt's perceptron: a weighted sum through a Heaviside step.
+
+    `fit` applies the perceptron learning rule of seed 001 instead of gradient descent:
+    a positive sample predicted 0 adds ``x`` to the weights (``w += x``), a negative
+    sample predicted 1 subtracts it (``w -= x``); the bias moves the same way, as the
+    weight of a constant input 1. With ``batch_size=1`` this is the textbook online rule;
+    larger batches add up the corrections of the batch. Training runs on the TensorFlow
+    and PyTorch backends (JAX's stateless `train_step` is not implemented).
+
+    Args:
+        input_dim: Number of input features.
+        learning_rate: Step size of the rule (1 in the notes).
+        **kwargs: Passed to `keras.Model` (``name``, ``dtype``, ...).
+    """
+
+    def __init__(self, input_dim: int, learning_rate: float = 1.0, **kwargs: Any) -> None:
+        # Built through the functional API, so the model has input/output shapes, a full
+        # summary and a real diagram, while `train_step` below keeps the learning rule.
+        inputs = keras.Input(shape=(int(input_dim),), name="input")
+        weighted_sum = keras.layers.Dense(1, kernel_initializer="zeros", bias_initializer="zeros",
+                                          name="weighted_sum")
+        outputs = Heaviside(name="step")(weighted_sum(inputs))
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        self.input_dim = int(input_dim)
+        self.learning_rate = float(learning_rate)
+        self.weighted_sum = weighted_sum
+
+    def fit(self, *args: Any, **kwargs: Any) -> Any:
+        # Refused before Keras starts its JAX training state, which would leave the model unusable.
+        if keras.backend.backend() == "jax":
+            raise self._jax_error()
+        return super().fit(*args, **kwargs)
+
+    @staticmethod
+    def _jax_error() -> NotImplementedError:
+        return NotImplementedError(
+            "The perceptron rule trains on the TensorFlow and PyTorch backends; the JAX backend "
+            f"needs a stateless train_step. Received: backend={keras.backend.backend()!r}"
+        )
+
+    def train_step(self, *args: Any) -> dict[str, Any]:
+        if len(args) != 1:  # JAX calls train_step(state, data) and wants it stateless
+            raise self._jax_error()
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(args[0])
+        x = ops.cast(x, self.compute_dtype)
+        y_pred = self(x)
+        y = ops.reshape(ops.cast(y, y_pred.dtype), ops.shape(y_pred))
+        # +1 for a missed positive (w += x), -1 for a false positive (w -= x), 0 when right.
+        correction = self.learning_rate * (y - y_pred)
+        delta_w, delta_b = _sum_over_replicas(ops.matmul(ops.transpose(x), correction), ops.sum(correction, axis=0))
+        self.weighted_sum.kernel.assign_add(delta_w)
+        self.weighted_sum.bias.assign_add(delta_b)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred, sample_weight=sample_weight)
+        return {m.name: m.result() for m in self.metrics}
+
+    def get_config(self) -> dict[str, Any]:
+        return {"input_dim": self.input_dim, "learning_rate": self.learning_rate, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> "Perceptron":
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class ImagePreprocessing(keras.layers.Layer):
+    """An ImageNet base's own input preprocessing, as one serialisable layer.
+
+    Maps images in `input_range` to 0-255, then applies the mode of
+    `keras.applications.imagenet_utils.preprocess_input`:
+
+    - "caffe": RGB to BGR, then the ImageNet mean pixel subtracted (VGG, ResNet v1);
+    - "tf": scaled to [-1, 1] (MobileNet, ResNet v2, Inception, Xception, NASNet);
+    - "torch": scaled to [0, 1], then the ImageNet mean and standard deviation (DenseNet);
+    - "none": left at 0-255 (bases with their own Rescaling inside: EfficientNet,
+      ConvNeXt, MobileNetV3).
+
+    Args:
+        mode: One of "caffe", "tf", "torch", "none".
+        input_range: ``(low, high)`` of the images the model is fed.
+        **kwargs: Passed to `keras.layers.Layer`.
+    """
+
+    CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
+    TORCH_MEAN = (0.485, 0.456, 0.406)
+    TORCH_STD = (0.229, 0.224, 0.225)
+
+    def __init__(self, mode: str, input_range: tuple[float, float] = (0.0, 255.0), **kwargs: Any) -> None:
+        from zoo.models.preprocessing import MODES, check_input_range
+        from zoo.utils.validation import check_choice
+
+        super().__init__(**kwargs)
+        self.mode = check_choice("mode", mode, MODES)
+        if input_range is None:
+            raise ValueError("`input_range` must be (0, 1) or (0, 255) for a preprocessing layer. "
+                             "Received: input_range=None")
+        self.input_range = check_input_range(input_range)
+
+    def call(self, inputs: Any) -> Any:
+        low, high = self.input_range
+        x = ops.cast(inputs, self.compute_dtype)
+        if (low, high) != (0.0, 255.0):
+            x = (x - low) * (255.0 / (high - low))
+        if self.mode == "caffe":
+            return ops.flip(x, axis=-1) - ops.convert_to_tensor(self.CAFFE_MEAN_BGR, dtype=x.dtype)
+        if self.mode == "tf":
+            return x / 127.5 - 1.0
+        if self.mode == "torch":
+            mean = ops.convert_to_tensor(self.TORCH_MEAN, dtype=x.dtype)
+            std = ops.convert_to_tensor(self.TORCH_STD, dtype=x.dtype)
+            return (x / 255.0 - mean) / std
+        return x
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "mode": self.mode, "input_range": list(self.input_range)}

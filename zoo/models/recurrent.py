@@ -1,0 +1,175 @@
+"""Recurrent networks: one trunk (stacked recurrent layers + head), SimpleRNN and LSTM variants."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from zoo.runtime import distribute
+from zoo.utils.lazy import keras
+from zoo.models._base import check_common, finish, head_output
+from zoo.models.heads import resolve_head
+from zoo.models.initializers import HIDDEN_ACTIVATIONS, initializer_for
+from zoo.registry import register
+from zoo.utils.validation import check_bool, check_choice, check_int, check_per_layer, check_shape
+
+# Layer class and layer-name prefix per cell type.
+_CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def recurrent_network(
+    cell: str,
+    input_shape: Any,
+    *,
+    task: Any,
+    outputs: Any,
+    bounds: Any,
+    outliers: Any,
+    recurrent_layers: Any,
+    units: Any,
+    return_sequences: Any,
+    activation: Any,
+    dropout: Any,
+    optimizer: Any,
+    learning_rate: Any,
+    label_format: Any,
+    compile: Any,
+    strategy: Any,
+    seed: Any,
+    name: Any,
+    default_classes: int | None = None,
+) -> Any:
+    """The recurrent trunk: ``{cell}_1..n`` layers, then the head.
+
+    Layers between recurrent layers always pass whole sequences; the last one passes
+    sequences when `return_sequences` (a head per timestep) or its final state.
+    """
+    check_choice("cell", cell, _CELLS)
+    input_shape = check_shape("input_shape", input_shape, ndims=(2,))
+    head = resolve_head(task, outputs, default_classes=default_classes, label_format=label_format,
+                        bounds=bounds, outliers=outliers)
+    recurrent_layers = check_int("recurrent_layers", recurrent_layers, minimum=1)
+    widths = check_per_layer("units", units, recurrent_layers)
+    check_bool("return_sequences", return_sequences)
+    check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+    name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
+                               seed=seed, name=name, default_name=cell, dropout=dropout)
+    layer_cls = getattr(keras.layers, _CELLS[cell])
+    with distribute.scope(strategy):
+        inputs = keras.Input(shape=input_shape, name="input")
+        x = inputs
+        for i, width in enumerate(widths, start=1):
+            x = layer_cls(
+                width,
+                activation=activation,
+                return_sequences=return_sequences or i < len(widths),
+                dropout=dropout,
+                kernel_initializer=initializer_for(activation, seeds.next()),
+                recurrent_initializer=keras.initializers.Orthogonal(seed=seeds.next()),
+                seed=seeds.next(),
+                name=f"{cell}_{i}",
+            )(x)
+        return finish(inputs, head_output(x, head, seeds), name=name, head=head,
+                      optimizer=optimizer, learning_rate=learning_rate, compile=compile)
+
+
+@register(family="recurrent", smoke={"input_shape": (6, 1), "units": 4}, params=1_121)
+def simple_rnn(
+    input_shape: Sequence[int] = (20, 1),
+    *,
+    task: Any = "regression",
+    outputs: int | None = None,
+    bounds: Any = None,
+    outliers: bool | str = False,
+    recurrent_layers: int = 1,
+    units: int | Sequence[int] = 32,
+    return_sequences: bool = True,
+    activation: str = "tanh",
+    dropout: float = 0.0,
+    optimizer: Any = "adam",
+    learning_rate: float | None = 1e-3,
+    label_format: str = "sparse",
+    compile: bool = True,
+    strategy: Any = None,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Any:
+    """SimpleRNN network; the defaults are the notes' sine-wave model (1,121 parameters).
+
+    Input (20, 1), SimpleRNN 32 returning sequences, Dense 1 per timestep, Adam, MSE (seed 003).
+
+    Args:
+        input_shape: ``(timesteps, features)``.
+        task: Any task (see `zoo.head_for`) or a `zoo.Head`.
+        outputs: Labels, classes or targets.
+        bounds: Regression output range.
+        outliers: Regression loss choice (False: MSE, True: Huber, "mae").
+        recurrent_layers: Number of stacked SimpleRNN layers.
+        units: Units per layer: an int or one per layer.
+        return_sequences: True for an output at every timestep; False for one per sequence.
+        activation: The recurrent activation (tanh in the notes).
+        dropout: Dropout on each layer's inputs.
+        optimizer: An optimizer name or object.
+        learning_rate: Learning rate of a named optimizer.
+        label_format: Multiclass labels as "sparse" ids or "one_hot" rows.
+        compile: Compile the model.
+        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
+        seed: Seed for weights and dropout.
+        name: Model name; "simple_rnn" by default.
+
+    Returns:
+        A `keras.Model` with layers ``input``, ``simple_rnn_1..n``, ``head``.
+    """
+    return recurrent_network("simple_rnn", **locals())
+
+
+@register(family="recurrent", smoke={"input_shape": (6, 3), "units": 4}, params=52_549)
+def lstm(
+    input_shape: Sequence[int] = (100, 10),
+    *,
+    task: Any = "multiclass",
+    outputs: int | None = None,
+    bounds: Any = None,
+    outliers: bool | str = False,
+    recurrent_layers: int = 2,
+    units: int | Sequence[int] = 64,
+    return_sequences: bool = False,
+    activation: str = "tanh",
+    dropout: float = 0.0,
+    optimizer: Any = "adam",
+    learning_rate: float | None = 1e-3,
+    label_format: str = "sparse",
+    compile: bool = True,
+    strategy: Any = None,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Any:
+    """Stacked LSTM; the defaults are the notes' sequence classifier (52,549 parameters).
+
+    Input (100, 10), LSTM 64 (sequences), LSTM 64, Dense 5 softmax (seed 003). The
+    notes train it on one-hot labels: pass ``label_format="one_hot"`` for that; the
+    default takes integer class ids.
+
+    Args:
+        input_shape: ``(timesteps, features)``.
+        task: Any task or a `zoo.Head`.
+        outputs: Classes (None: the notes' 5 for multiclass), labels or targets.
+        bounds: Regression output range.
+        outliers: Regression loss choice.
+        recurrent_layers: Number of stacked LSTM layers.
+        units: Units per layer: an int or one per layer.
+        return_sequences: Whether the last LSTM passes whole sequences to the head.
+        activation: The cell activation.
+        dropout: Dropout on each layer's inputs.
+        optimizer: An optimizer name or object.
+        learning_rate: Learning rate of a named optimizer.
+        label_format: "sparse" integer labels or "one_hot" rows (the notes).
+        compile: Compile the model.
+        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
+        seed: Seed for weights and dropout.
+        name: Model name; "lstm" by default.
+
+    Returns:
+        A `keras.Model` with layers ``input``, ``lstm_1..n``, ``head``.
+    """
+    return recurrent_network("lstm", **locals(), default_classes=5)

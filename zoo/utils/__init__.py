@@ -1,0 +1,1 @@
+"""Helpers every layer may use: the one error template, atomic files, lazy imports, the network check."""
