@@ -64,6 +64,7 @@ def tune(
     verbose: int = 0,
     time_budget: float | str | None = None,
     refit: bool = False,
+    prune: bool = True,
     **fixed: Any,
 ) -> dict[str, Any]:
     """Searches an architecture's hyperparameters on a bundled dataset and writes the results.
@@ -90,6 +91,7 @@ def tune(
         verbose: Keras's per-epoch output inside trials.
         time_budget: Wall time for the search ("90s", "5m", "1h" or seconds); None for none.
         refit: Train the best configuration afresh on training + validation data.
+        prune: Stop clearly losing trials early (`tuning.make_tuner`).
         **fixed: Builder keywords held fixed (for example ``base="cnn.keras"`` for transfer).
 
     Returns:
@@ -104,7 +106,7 @@ def tune(
     data = prepare(architecture, dataset, seed=seed)
     hm = hypermodel(architecture, seed=seed, **{**data.builder_kwargs, **fixed})
     tuner = make_tuner(kind, hm, max_trials=trials, max_epochs=epochs, directory=out, project_name=architecture,
-                       seed=seed, overwrite=overwrite, time_budget=time_budget,
+                       seed=seed, overwrite=overwrite, time_budget=time_budget, prune=prune,
                        hyperparameters=stepped_learning_rate() if kind == "grid" and "learning_rate" not in fixed
                        else None)
     objective = tuner.oracle.objective

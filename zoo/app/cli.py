@@ -133,7 +133,8 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
     tune(args.name, dataset=args.dataset, kind=args.tuner, trials=args.trials, epochs=args.epochs,
          batch_size=args.batch_size, patience=args.patience, seed=args.seed, out=args.out,
-         overwrite=args.overwrite, time_budget=args.time_budget, refit=args.refit, **dict(args.set or []))
+         overwrite=args.overwrite, time_budget=args.time_budget, refit=args.refit, prune=args.prune,
+         **dict(args.set or []))
     return 0
 
 
@@ -262,6 +263,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=tune_defaults["out"], help="parent folder of the project (default: %(default)s)")
     p.add_argument("--refit", action="store_true",
                    help="train the best configuration afresh on training + validation data")
+    p.add_argument("--no-prune", dest="prune", action="store_false",
+                   help="let every trial run its epochs instead of stopping clearly losing ones")
     p.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming")
     role = p.add_mutually_exclusive_group()
     role.add_argument("--chief", action="store_true", help="run KerasTuner's chief oracle (needs --oracle-port)")
