@@ -47,7 +47,7 @@ class ZooHyperModel(kt.HyperModel):
 
     def __init__(self, architecture: str | None = None, /, *, seed: int | None = None, **fixed: Any) -> None:
         architecture = architecture or type(self).architecture
-        self.architecture = check_choice("architecture", architecture, TUNABLE)
+        self.architecture = check_choice("architecture", architecture, registry.list_tunable())
         self.entry = registry.get_entry(architecture)
         self.seed = None if seed is None else check_int("seed", seed, minimum=0)
         for key in ("compile", "strategy", "name"):
@@ -185,13 +185,7 @@ HYPERMODELS = {cls.architecture: cls for cls in (MLPHyperModel, MNISTMLPHyperMod
                                                  TransferHyperModel)}
 
 
-def _tunable() -> tuple[str, ...]:
-    from tuning.spaces import SPACES
-
-    return tuple(sorted(n for n in SPACES if n in registry.list_models()))
-
-
-TUNABLE = _tunable()
+TUNABLE = tuple(registry.list_tunable())  # at import; `registry.list_tunable()` sees later registrations
 
 
 def hypermodel(name: str, /, *, seed: int | None = None, **fixed: Any) -> ZooHyperModel:
@@ -201,12 +195,12 @@ def hypermodel(name: str, /, *, seed: int | None = None, **fixed: Any) -> ZooHyp
         >>> hm = tuning.hypermodel("cnn", input_shape=(8, 8, 1), outputs=10)
 
     Args:
-        name: A tunable registered name (`tuning.TUNABLE`).
+        name: A registered name with a search space (`zoo.registry.list_tunable()`).
         seed: See `ZooHyperModel`.
         **fixed: Builder keywords held fixed.
 
     Returns:
         The architecture's `ZooHyperModel` subclass, constructed.
     """
-    check_choice("name", name, TUNABLE)
+    check_choice("name", name, registry.list_tunable())
     return HYPERMODELS.get(name, ZooHyperModel)(name, seed=seed, **fixed)

@@ -10,9 +10,10 @@ import os
 import time
 from typing import Any
 
-from tuning.hypermodels import TUNABLE, hypermodel
+from tuning.hypermodels import hypermodel
 from tuning.plots import plot_trials
 from tuning.search import collect, current_role, make_tuner, run_search, stepped_learning_rate
+from zoo import registry
 from zoo.utils.validation import check_choice, check_int, invalid_value
 
 ROLES = ("alone", "chief", "worker")
@@ -97,7 +98,7 @@ def tune(
     Returns:
         The summary (also written as ``summary.json``); on a worker only ``{"role": "worker"}``.
     """
-    check_choice("architecture", architecture, TUNABLE)
+    check_choice("architecture", architecture, registry.list_tunable())
     trials = check_int("trials", trials, minimum=1)
     epochs = check_int("epochs", epochs, minimum=1)
     from zoo.data.tasks import baseline_scores, prepare

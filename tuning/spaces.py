@@ -22,9 +22,9 @@ import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from zoo import registry
 from zoo.utils.validation import check_choice
 
-SPACES: dict[str, Callable[["Space"], dict[str, Any]]] = {}
 MAX_HIDDEN_LAYERS = 3
 # SELU is left out of the searched activations: its trials were the worst on diabetes
 # (test R^2 -0.31, -0.27, -0.17 where tanh reached 0.33-0.43); pass activation="selu" to fix it.
@@ -35,16 +35,16 @@ LEARNING_RATES = {"adam": (5e-4, 2e-2), "adamw": (5e-4, 2e-2), "nadam": (5e-4, 2
 
 
 def search_space(name: str) -> Callable[[Callable[["Space"], dict[str, Any]]], Callable[["Space"], dict[str, Any]]]:
-    """Registers the search space of the architecture `name`."""
+    """Declares `fn` the search space of the registered architecture `name` (kept in its `ModelEntry`)."""
     def decorator(fn: Callable[[Space], dict[str, Any]]) -> Callable[[Space], dict[str, Any]]:
-        SPACES[name] = fn
+        registry.declare_search_space(name, fn)
         return fn
     return decorator
 
 
 def space_for(name: str) -> Callable[["Space"], dict[str, Any]]:
-    """The registered search space of `name`; a clear error for untunable names."""
-    return SPACES[check_choice("name", name, sorted(SPACES))]
+    """The declared search space of `name`; a clear error for untunable names."""
+    return registry.get_entry(check_choice("name", name, registry.list_tunable())).search_space
 
 
 class Space:

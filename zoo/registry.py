@@ -1,7 +1,11 @@
 """The model registry: one decorator, list, build and describe (after timm's `_registry`).
 
-A builder joins the zoo by being decorated with `@register(family=...)`; the CLI,
-`zoo.build` and the conformance tests then find it by name.
+A builder joins the zoo by being decorated with `@register(family=..., ...)`, and its
+`ModelEntry` holds every fact the rest of the zoo needs about it: the input it reads,
+the tasks it learns, how it trains and on which backends, its default parameter count,
+and (declared by `tuning.spaces`) its search space. The CLI, `zoo.build`, the data
+preparation of `zoo train`, the conformance tests and `tuning.hypermodel` find it there;
+nothing else is edited to add an architecture.
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ from typing import Any
 
 from zoo.utils.validation import check_choice, invalid_type, invalid_value
 
+INPUT_KINDS = ("flat", "image", "sequence")
+TRAINS = ("gradient", "rule", "none")
+BACKENDS = ("tensorflow", "jax", "torch")
+ALL_TASKS = ("binary", "multilabel", "multiclass", "regression")
+
 
 @dataclass(frozen=True)
 class ModelEntry:
@@ -25,18 +34,36 @@ class ModelEntry:
         name: The registered name.
         builder: The builder function.
         family: The architecture family ("dense", "recurrent", ...).
+        input_kind: The input it reads: "flat" rows, "image" (h, w, c) or "sequence" (t, f).
+        tasks: The tasks its head can learn. A builder of several tasks takes ``task=``;
+            one of multiclass only takes ``outputs=`` and ``label_format=``; one of
+            binary only needs neither.
+        trains: "gradient" (``fit`` with its loss), "rule" (its own train_step, the
+            perceptron's) or "none" (fixed weights).
+        backends: Keras backends on which it trains.
+        sequence_output: Whether it can predict a target per timestep (``return_sequences=``).
+        train_kwargs: Builder keywords for training on data (for example ``weights=None``
+            where the default is the notes' fixed example).
         offline: Keyword arguments that make the default build need no download.
         smoke: Keyword arguments for a tiny, fast build (tests, `zoo build --smoke`).
         params: Parameter count of the default (offline) model, shown by ``zoo describe``
             without building it; the conformance tests check it against a real build.
+        search_space: Its search space (declared by `tuning.spaces`), or None: untunable.
     """
 
     name: str
     builder: Callable[..., Any]
     family: str
+    input_kind: str = "flat"
+    tasks: tuple[str, ...] = ALL_TASKS
+    trains: str = "gradient"
+    backends: tuple[str, ...] = BACKENDS
+    sequence_output: bool = False
+    train_kwargs: Mapping[str, Any] = field(default_factory=dict)
     offline: Mapping[str, Any] = field(default_factory=dict)
     smoke: Mapping[str, Any] = field(default_factory=dict)
     params: int | None = None
+    search_space: Callable[..., Any] | None = None
 
     @property
     def summary(self) -> str:
@@ -57,6 +84,12 @@ def register(
     *,
     family: str,
     name: str | None = None,
+    input_kind: str = "flat",
+    tasks: tuple[str, ...] = ALL_TASKS,
+    trains: str = "gradient",
+    backends: tuple[str, ...] = BACKENDS,
+    sequence_output: bool = False,
+    train_kwargs: Mapping[str, Any] | None = None,
     offline: Mapping[str, Any] | None = None,
     smoke: Mapping[str, Any] | None = None,
     params: int | None = None,
@@ -66,6 +99,8 @@ def register(
     Args:
         family: The architecture family the builder belongs to.
         name: The registered name; the function's name by default.
+        input_kind, tasks, trains, backends, sequence_output, train_kwargs: The facts
+            `ModelEntry` documents.
         offline: Arguments that make the default build work without network access.
         smoke: Arguments for a tiny build that fits in a unit test.
         params: Parameter count of the default model (checked by the tests).
@@ -74,17 +109,23 @@ def register(
         The decorator; it returns the builder unchanged.
 
     Raises:
-        ValueError: If the name is already registered.
+        ValueError: If the name is already registered, or a fact is not one of its values.
     """
+    check_choice("input_kind", input_kind, INPUT_KINDS)
+    check_choice("trains", trains, TRAINS)
+    for task in tasks:
+        check_choice("tasks", task, ALL_TASKS)
+    for backend in backends:
+        check_choice("backends", backend, BACKENDS)
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         key = name or fn.__name__
         if key in _REGISTRY:
             raise invalid_value("name", "is already registered; choose another name", key)
         _REGISTRY[key] = ModelEntry(
-            name=key,
-            builder=fn,
-            family=family,
+            name=key, builder=fn, family=family, input_kind=input_kind, tasks=tuple(tasks), trains=trains,
+            backends=tuple(backends), sequence_output=sequence_output,
+            train_kwargs=MappingProxyType(dict(train_kwargs or {})),
             offline=MappingProxyType(dict(offline or {})),
             smoke=MappingProxyType({**(offline or {}), **(smoke or {})}),
             params=params,
@@ -92,6 +133,23 @@ def register(
         return fn
 
     return decorator
+
+
+def unregister(name: str) -> None:
+    """Removes a registered builder (for builders registered at run time, such as a test's toy)."""
+    _REGISTRY.pop(get_entry(name).name)
+
+
+def declare_search_space(name: str, space: Callable[..., Any]) -> None:
+    """Records the search space of the registered model `name` (called by `tuning.spaces.search_space`)."""
+    import dataclasses
+
+    _REGISTRY[name] = dataclasses.replace(get_entry(name), search_space=space)
+
+
+def list_tunable() -> list[str]:
+    """Registered names that have a search space, sorted."""
+    return sorted(n for n, e in _REGISTRY.items() if e.search_space is not None)
 
 
 def list_models(pattern: str | None = None, *, family: str | None = None) -> list[str]:
@@ -159,7 +217,8 @@ def describe(name: str) -> dict[str, Any]:
     """Describes a registered model without building it.
 
     Returns:
-        A dict with ``name``, ``family``, ``summary`` (docstring first line),
+        A dict with ``name``, ``family``, ``input_kind``, ``tasks``, ``trains``,
+        ``backends``, ``tunable``, ``summary`` (docstring first line),
         ``defaults`` (keyword arguments and their defaults), ``params`` (of the
         default model, or None) and ``doc``.
     """
@@ -167,6 +226,11 @@ def describe(name: str) -> dict[str, Any]:
     return {
         "name": entry.name,
         "family": entry.family,
+        "input_kind": entry.input_kind,
+        "tasks": list(entry.tasks),
+        "trains": entry.trains,
+        "backends": list(entry.backends),
+        "tunable": entry.search_space is not None,
         "summary": entry.summary,
         "defaults": entry.defaults(),
         "params": entry.params,

@@ -9,7 +9,6 @@ Training, tuning and the tour share it.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,9 +21,6 @@ from zoo.models.heads import Head, infer_head, resolve_head
 from zoo.utils.validation import check_choice, check_int, invalid_value
 
 DATASETS = ("digits", "breast_cancer", "iris", "diabetes", "sine")
-# The input each family reads: flat feature rows, images (h, w, c) or sequences (t, f).
-INPUT_KINDS = {"dense": "flat", "neurons": "flat", "recurrent": "sequence",
-               "convolutional": "image", "transfer": "image"}
 # Datasets whose targets do not say their task (diabetes: whole-number floats).
 _KNOWN_TASKS = {"diabetes": "regression"}
 _TABULAR = {"breast_cancer": datasets.breast_cancer, "iris": datasets.iris, "diabetes": datasets.diabetes}
@@ -102,9 +98,7 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
         A `TaskData`.
     """
     entry = registry.get_entry(architecture)
-    kind = INPUT_KINDS.get(entry.family, "flat")
-    (x, y), (xt, yt) = load_dataset(dataset, kind=kind, seed=seed)
-    params = inspect.signature(entry.builder).parameters
+    (x, y), (xt, yt) = load_dataset(dataset, kind=entry.input_kind, seed=seed)
     per_step = y.ndim == x.ndim  # a target per timestep (sine)
     task = _KNOWN_TASKS.get(dataset) if task is None else task
     if task is None:
@@ -113,18 +107,17 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
         head = resolve_head(task, None if isinstance(task, Head) or task == "binary" else _outputs(y))
     if not isinstance(task, Head):
         head = scale_regression_head(head, y)
-    kwargs: dict[str, Any] = {"input_shape": tuple(x.shape[1:])}
-    if "task" in params:
+    if head.task not in entry.tasks:
+        hint = " Use 'breast_cancer'" if entry.tasks == ("binary",) else ""
+        raise invalid_value("dataset", f"{architecture!r} learns {' or '.join(entry.tasks)} targets only; "
+                            f"{dataset!r} is {head.task}.{hint}", dataset)
+    kwargs: dict[str, Any] = {"input_shape": tuple(x.shape[1:]), **entry.train_kwargs}
+    if len(entry.tasks) > 1:
         kwargs["task"] = head
-    elif "outputs" in params and head.task == "multiclass":  # a multiclass-only builder (mnist_mlp)
+    elif entry.tasks == ("multiclass",):
         kwargs.update(outputs=head.units, label_format=head.label_format)
-    elif head.task != "binary":
-        raise invalid_value("dataset", f"{architecture!r} learns binary labels only; {dataset!r} is "
-                            f"{head.task}. Use 'breast_cancer'", dataset)
-    if "return_sequences" in params:
+    if entry.sequence_output:
         kwargs["return_sequences"] = per_step
-    if "weights" in params and entry.family == "neurons":  # learnt from the data, not the notes' example
-        kwargs.update(weights=None, bias=None)
     return TaskData(architecture, dataset, x, y, xt, yt, head, kwargs)
 
 

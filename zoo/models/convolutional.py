@@ -69,7 +69,7 @@ def _check_size(input_shape: tuple[int, ...], filters: tuple[int, ...], kernel_s
     budget.check_fits(params, activations, argument="input_shape", value=input_shape)
 
 
-@register(family="convolutional", smoke={"input_shape": (8, 8, 1), "filters": (4, 8), "units": 8},
+@register(family="convolutional", input_kind="image", smoke={"input_shape": (8, 8, 1), "filters": (4, 8), "units": 8},
           params=225_034)
 def cnn(
     input_shape: Sequence[int] = (28, 28, 1),

@@ -140,7 +140,7 @@ def mlp(
     return dense_network(**locals(), default_name="mlp", min_hidden_layers=1)
 
 
-@register(family="dense", smoke={"input_shape": (6, 6), "units": 8}, params=101_770)
+@register(family="dense", tasks=("multiclass",), smoke={"input_shape": (6, 6), "units": 8}, params=101_770)
 def mnist_mlp(
     input_shape: Sequence[int] = (28, 28),
     *,

@@ -25,7 +25,7 @@ NOTES_WEIGHTS = (0.5, -0.3, 0.8)
 NOTES_BIAS = 0.1
 
 
-@register(family="neurons", params=4)
+@register(family="neurons", tasks=("binary",), train_kwargs={"weights": None, "bias": None}, params=4)
 def neuron(
     input_shape: Sequence[int] = (3,),
     *,
@@ -86,7 +86,7 @@ def neuron(
                       learning_rate=learning_rate, compile=compile)
 
 
-@register(family="neurons", params=3)
+@register(family="neurons", tasks=("binary",), trains="none", params=3)
 def mcculloch_pitts(
     input_shape: Sequence[int] = (2,),
     *,
@@ -129,7 +129,7 @@ def mcculloch_pitts(
         return model
 
 
-@register(family="neurons", params=3)
+@register(family="neurons", tasks=("binary",), trains="rule", backends=("tensorflow", "torch"), params=3)
 def perceptron(
     input_shape: Sequence[int] = (2,),
     *,
@@ -167,7 +167,7 @@ def perceptron(
         return model
 
 
-@register(family="neurons", smoke={"input_shape": (4,)}, params=31)
+@register(family="neurons", tasks=("binary",), smoke={"input_shape": (4,)}, params=31)
 def logistic_regression(
     input_shape: Sequence[int] = (30,),
     *,

@@ -73,7 +73,8 @@ def recurrent_network(
                       optimizer=optimizer, learning_rate=learning_rate, compile=compile)
 
 
-@register(family="recurrent", smoke={"input_shape": (6, 1), "units": 4}, params=1_121)
+@register(family="recurrent", input_kind="sequence", sequence_output=True, smoke={"input_shape": (6, 1), "units": 4},
+          params=1_121)
 def simple_rnn(
     input_shape: Sequence[int] = (20, 1),
     *,
@@ -123,7 +124,8 @@ def simple_rnn(
     return recurrent_network("simple_rnn", **locals())
 
 
-@register(family="recurrent", smoke={"input_shape": (6, 3), "units": 4}, params=52_549)
+@register(family="recurrent", input_kind="sequence", sequence_output=True, smoke={"input_shape": (6, 3), "units": 4},
+          params=52_549)
 def lstm(
     input_shape: Sequence[int] = (100, 10),
     *,

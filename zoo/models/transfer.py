@@ -138,7 +138,7 @@ def _is_path(base: Any) -> bool:
     return isinstance(base, os.PathLike) or (isinstance(base, str) and base.endswith(".keras"))
 
 
-@register(family="transfer", offline={"weights": None}, smoke={"units": 8}, params=14_848_586)
+@register(family="transfer", input_kind="image", offline={"weights": None}, smoke={"units": 8}, params=14_848_586)
 def transfer(
     input_shape: Sequence[int] | None = None,
     *,
