@@ -19,7 +19,7 @@ from zoo.models import (
     simple_rnn,
     transfer,
 )
-from zoo.models.heads import TASKS, Head, Task, head_for, infer_head
+from zoo.models.heads import TASKS, Head, head_for, infer_head
 from zoo.models.initializers import initializer_for
 from zoo.models.saving import load_model, save_model
 from zoo.registry import build, describe, list_models, register
@@ -34,7 +34,6 @@ __version__ = "0.1.0"
 __all__ = [
     "TASKS",
     "Head",
-    "Task",
     "build",
     "cnn",
     "datasets",

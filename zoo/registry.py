@@ -23,7 +23,7 @@ from zoo.utils.validation import check_choice, invalid_type, invalid_value
 INPUT_KINDS = ("flat", "image", "sequence")
 TRAINS = ("gradient", "rule", "none")
 BACKENDS = ("tensorflow", "jax", "torch")
-ALL_TASKS = ("binary", "multilabel", "multiclass", "regression")
+TASKS = ("binary", "multilabel", "multiclass", "regression")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class ModelEntry:
     builder: Callable[..., Any]
     family: str
     input_kind: str = "flat"
-    tasks: tuple[str, ...] = ALL_TASKS
+    tasks: tuple[str, ...] = TASKS
     trains: str = "gradient"
     backends: tuple[str, ...] = BACKENDS
     sequence_output: bool = False
@@ -85,7 +85,7 @@ def register(
     family: str,
     name: str | None = None,
     input_kind: str = "flat",
-    tasks: tuple[str, ...] = ALL_TASKS,
+    tasks: tuple[str, ...] = TASKS,
     trains: str = "gradient",
     backends: tuple[str, ...] = BACKENDS,
     sequence_output: bool = False,
@@ -114,7 +114,7 @@ def register(
     check_choice("input_kind", input_kind, INPUT_KINDS)
     check_choice("trains", trains, TRAINS)
     for task in tasks:
-        check_choice("tasks", task, ALL_TASKS)
+        check_choice("tasks", task, TASKS)
     for backend in backends:
         check_choice("backends", backend, BACKENDS)
 

@@ -12,13 +12,48 @@ import html
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from zoo import registry
 
-Card = dict[str, Any]
+
+
+@dataclass
+class Card:
+    """One model's card on the tour's page.
+
+    Attributes:
+        name: The card's title (the model's name).
+        text: The explanation (HTML).
+        line: The one-line result printed in the progress output.
+        params: Parameter count, if a model.
+        head: The head's summary, if a model.
+        diagram: Path of its `plot_model` diagram.
+        curves: Path of its figure (training curves, boundaries, trials).
+        scores: Test scores; with `baseline` and `key` the page says whether it beats the baseline.
+        baseline: The input-ignoring baseline's scores on the same split.
+        default: The untuned default configuration's test scores (the tuning card).
+        key: The metric the verdict is on.
+        higher: Whether a higher `key` is better.
+        seconds: Wall time of the step.
+    """
+
+    name: str
+    text: str = ""
+    line: str = ""
+    params: int | None = None
+    head: str | None = None
+    diagram: str | None = None
+    curves: str | None = None
+    scores: dict[str, float] | None = None
+    baseline: dict[str, float] | None = None
+    default: dict[str, float] | None = None
+    key: str = "accuracy"
+    higher: bool = True
+    seconds: float = 0.0
 
 
 class Tour:
@@ -53,18 +88,16 @@ class Tour:
                 continue
             cards = result if isinstance(result, list) else [result]
             for card in cards:
-                card["seconds"] = time.perf_counter() - start
+                card.seconds = time.perf_counter() - start
                 self.cards.append(card)
-                verdict = _verdict(card)
-                print(f"[tour {i}/{len(steps)}] {card['name']}: {card.get('line', '')}{verdict} "
-                      f"[{card['seconds']:.1f}s]", flush=True)
+                print(f"[tour {i}/{len(steps)}] {card.name}: {card.line}{_verdict(card)} [{card.seconds:.1f}s]",
+                      flush=True)
 
 
 def _verdict(card: Card) -> str:
-    if "scores" not in card:
+    if card.scores is None or card.baseline is None:
         return ""
-    key = card["key"]
-    return f" | test {key} {card['scores'][key]:.3f} vs baseline {card['baseline'][key]:.3f}"
+    return f" | test {card.key} {card.scores[card.key]:.3f} vs baseline {card.baseline[card.key]:.3f}"
 
 
 def _trained_card(tour: Tour, result: Any, model_name: str, text: str) -> Card:
@@ -72,10 +105,10 @@ def _trained_card(tour: Tour, result: Any, model_name: str, text: str) -> Card:
 
     task = result.data.head.task
     key = "mse" if task == "regression" else ("binary_accuracy" if "binary_accuracy" in result.scores else "accuracy")
-    return {"name": model_name, "text": text, "params": result.model.count_params(),
-            "head": head_summary(result.model), "diagram": tour.diagram(result.model),
-            "curves": result.files["history.png"], "scores": result.scores, "baseline": result.baseline,
-            "key": key, "higher": task != "regression"}
+    return Card(name=model_name, text=text, params=result.model.count_params(),
+                head=head_summary(result.model), diagram=tour.diagram(result.model),
+                curves=result.files["history.png"], scores=result.scores, baseline=result.baseline,
+                key=key, higher=task != "regression")
 
 
 def step_neurons(tour: Tour) -> list[Card]:
@@ -84,10 +117,10 @@ def step_neurons(tour: Tour) -> list[Card]:
 
     neuron = zoo.neuron()
     value = float(neuron.predict(np.array([[2.0, 3.0, 1.0]], "float32"), verbose=0)[0, 0])
-    cards = [{"name": "neuron", "params": neuron.count_params(), "head": head_summary(neuron),
-              "diagram": tour.diagram(neuron), "line": f"sigmoid([2,3,1]·[0.5,-0.3,0.8] + 0.1) = {value:.7f}",
-              "text": f"The notes' worked example: sigmoid(2·0.5 + 3·(-0.3) + 1·0.8 + 0.1) = sigmoid(1.0) = "
-                      f"<b>{value:.7f}</b> (notes: 0.7310585786300049, float32 here)."}]
+    cards = [Card(name="neuron", params=neuron.count_params(), head=head_summary(neuron),
+                  diagram=tour.diagram(neuron), line=f"sigmoid([2,3,1]·[0.5,-0.3,0.8] + 0.1) = {value:.7f}",
+                  text=f"The notes' worked example: sigmoid(2·0.5 + 3·(-0.3) + 1·0.8 + 0.1) = sigmoid(1.0) = "
+                       f"<b>{value:.7f}</b> (notes: 0.7310585786300049, float32 here).")]
     inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")
     rows = []
     for gate, threshold in (("AND", 2), ("OR", 1)):
@@ -96,11 +129,11 @@ def step_neurons(tour: Tour) -> list[Card]:
     table = "".join(f"<tr><td>{a:.0f} {b:.0f}</td>" + "".join(f"<td>{r[2][k]}</td>" for r in rows) + "</tr>"
                     for k, (a, b) in enumerate(inputs))
     mp = zoo.mcculloch_pitts()
-    cards.append({"name": "mcculloch_pitts", "params": mp.count_params(), "head": head_summary(mp),
-                  "diagram": tour.diagram(mp),
-                  "line": "AND " + "".join(map(str, rows[0][2])) + ", OR " + "".join(map(str, rows[1][2])),
-                  "text": "Unit weights, threshold b: b=2 is AND, b=1 is OR (nothing is learnt)."
-                          f"<table><tr><th>x1 x2</th><th>AND (b=2)</th><th>OR (b=1)</th></tr>{table}</table>"})
+    cards.append(Card(name="mcculloch_pitts", params=mp.count_params(), head=head_summary(mp),
+                      diagram=tour.diagram(mp),
+                      line="AND " + "".join(map(str, rows[0][2])) + ", OR " + "".join(map(str, rows[1][2])),
+                      text="Unit weights, threshold b: b=2 is AND, b=1 is OR (nothing is learnt)."
+                           f"<table><tr><th>x1 x2</th><th>AND (b=2)</th><th>OR (b=1)</th></tr>{table}</table>"))
     return cards
 
 
@@ -130,14 +163,14 @@ def step_boundaries(tour: Tour) -> Card:
     panels.append(("MLP (2 x 32 ReLU) on two moons", mlp_moons, xm, ym))
     figure = plot_decision_boundaries(panels, tour.path("decision_boundaries.png"))
     perceptron = zoo.perceptron()
-    return {"name": "perceptron", "params": perceptron.count_params(), "head": head_summary(perceptron),
-            "diagram": tour.diagram(perceptron), "curves": figure,
-            "line": f"AND accuracy {accuracy['AND']:.2f} (learns), XOR {accuracy['XOR']:.2f} (cannot)",
-            "scores": {"accuracy": accuracy["AND"]}, "baseline": {"accuracy": 0.75}, "key": "accuracy", "higher": True,
-            "text": "Trained by the perceptron rule (w += x for a missed positive, w -= x for a false positive). "
-                    f"It learns AND (accuracy {accuracy['AND']:.2f}) and cannot learn XOR (accuracy "
-                    f"{accuracy['XOR']:.2f}): no line separates XOR's classes. An MLP with one hidden layer can, "
-                    "as the figure shows. Scores are the AND training set against the majority class."}
+    return Card(name="perceptron", params=perceptron.count_params(), head=head_summary(perceptron),
+                diagram=tour.diagram(perceptron), curves=figure,
+                line=f"AND accuracy {accuracy['AND']:.2f} (learns), XOR {accuracy['XOR']:.2f} (cannot)",
+                scores={"accuracy": accuracy["AND"]}, baseline={"accuracy": 0.75}, key="accuracy", higher=True,
+                text="Trained by the perceptron rule (w += x for a missed positive, w -= x for a false positive). "
+                     f"It learns AND (accuracy {accuracy['AND']:.2f}) and cannot learn XOR (accuracy "
+                     f"{accuracy['XOR']:.2f}): no line separates XOR's classes. An MLP with one hidden layer can, "
+                     "as the figure shows. Scores are the AND training set against the majority class.")
 
 
 def _train_step(architecture: str, dataset: str, epochs: int, text: str, **kwargs: Any) -> Callable[[Tour], Card]:
@@ -200,15 +233,16 @@ def step_tuning(tour: Tour) -> Card:
     best = html.escape(str(summary["best_hyperparameters"]))
     default = summary.get("default_test", {})
     versus = f"; untuned default {default['accuracy']:.3f}" if "accuracy" in default else ""
-    return {"name": "tuning (mlp on digits)", "curves": summary["files"].get("plot"),
-            "scores": summary["test"], "baseline": summary["baseline"], "default": default or None,
-            "key": "accuracy", "higher": True,
-            "line": f"{summary['trials']} trials ({summary['pruned']} pruned) in {summary['seconds']:.0f}s{versus}",
-            "text": f"A random search over layers, neurons (equal or a pyramid), activation, dropout, learning "
-                    f"rate and batch size ({summary['trials']} trials, {summary['pruned']} pruned early, "
-                    f"{summary['seconds']:.0f} s). Trial one is the untuned default "
-                    f"(validation {_score(summary['default_score'])}); the best trial reached "
-                    f"{_score(summary['best_score'])}. Best: {best}."}
+    return Card(name="tuning (mlp on digits)", curves=summary["files"].get("plot"),
+                scores=summary["test"], baseline=summary["baseline"], default=default or None,
+                key="accuracy", higher=True,
+                line=f"{summary['trials']} trials ({summary['pruned']} pruned) in "
+                     f"{summary['seconds']:.0f}s{versus}",
+                text=f"A random search over layers, neurons (equal or a pyramid), activation, dropout, learning "
+                     f"rate and batch size ({summary['trials']} trials, {summary['pruned']} pruned early, "
+                     f"{summary['seconds']:.0f} s). Trial one is the untuned default "
+                     f"(validation {_score(summary['default_score'])}); the best trial reached "
+                     f"{_score(summary['best_score'])}. Best: {best}.")
 
 
 def _score(value: float | None) -> str:
@@ -218,10 +252,10 @@ def _score(value: float | None) -> str:
 def step_activations(tour: Tour) -> Card:
     from zoo.viz.plots import plot_activations
 
-    return {"name": "activation functions", "curves": plot_activations(tour.path("activations.png")),
-            "line": "10 functions with autodiff derivatives",
-            "text": "The notes' activation functions (blue) beside their derivatives (orange), computed by "
-                    "automatic differentiation through Keras."}
+    return Card(name="activation functions", curves=plot_activations(tour.path("activations.png")),
+                line="10 functions with autodiff derivatives",
+                text="The notes' activation functions (blue) beside their derivatives (orange), computed by "
+                     "automatic differentiation through Keras.")
 
 
 STEPS = [
@@ -274,20 +308,20 @@ def write_index(tour: Tour, seconds: float) -> str:
     parts = []
     for card in tour.cards:
         meta = []
-        if "params" in card:
-            meta.append(f"{card['params']:,} parameters")
-        if "head" in card:
-            meta.append(html.escape(card["head"]))
+        if card.params is not None:
+            meta.append(f"{card.params:,} parameters")
+        if card.head is not None:
+            meta.append(html.escape(card.head))
         figures = []
-        if card.get("diagram"):
-            figures.append(f"<figure class=diagram>{image_tag(card['diagram'], 'diagram')}"
+        if card.diagram:
+            figures.append(f"<figure class=diagram>{image_tag(card.diagram, 'diagram')}"
                            "<figcaption>diagram (plot_model)</figcaption></figure>")
-        if card.get("curves"):
-            figures.append(f"<figure>{image_tag(card['curves'], 'figure')}<figcaption>curves</figcaption></figure>")
-        score = scores_table(card["scores"], card["baseline"], higher_is_better=card["higher"],
-                             default=card.get("default")) if "scores" in card else ""
-        parts.append(f"<div class=card><h2>{html.escape(card['name'])}</h2><p class=meta>{' &middot; '.join(meta)}"
-                     f"</p><p>{card.get('text', '')}</p>{score}<div class=row>{''.join(figures)}</div></div>")
+        if card.curves:
+            figures.append(f"<figure>{image_tag(card.curves, 'figure')}<figcaption>curves</figcaption></figure>")
+        score = scores_table(card.scores, card.baseline, higher_is_better=card.higher, default=card.default) \
+            if card.scores is not None and card.baseline is not None else ""
+        parts.append(f"<div class=card><h2>{html.escape(card.name)}</h2><p class=meta>{' &middot; '.join(meta)}"
+                     f"</p><p>{card.text}</p>{score}<div class=row>{''.join(figures)}</div></div>")
     failed = (f"<p class=bad>Failed steps: {html.escape(', '.join(tour.failures))}</p>" if tour.failures else "")
     subtitle = (f"{len(registry.list_models())} registered models, trained offline on bundled data "
                 f"{'(quick mode) ' if tour.quick else ''}in {seconds:.0f} s. Each score is on a held-out test "

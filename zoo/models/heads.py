@@ -17,7 +17,6 @@ applies softmax again): `Head` refuses a disagreeing pair.
 
 from __future__ import annotations
 
-import enum
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -25,20 +24,10 @@ from typing import Any
 
 import numpy as np
 
+from zoo.registry import TASKS
 from zoo.utils.lazy import keras
 from zoo.utils.validation import check_choice, check_int, invalid_type, invalid_value
 
-
-class Task(str, enum.Enum):
-    """The four tasks a head can serve."""
-
-    BINARY = "binary"
-    MULTILABEL = "multilabel"
-    MULTICLASS = "multiclass"
-    REGRESSION = "regression"
-
-
-TASKS = tuple(t.value for t in Task)
 LABEL_FORMATS = ("sparse", "one_hot")
 OUTLIER_LOSSES = {False: "mean_squared_error", True: "huber", "huber": "huber", "mae": "mean_absolute_error"}
 
@@ -232,7 +221,7 @@ def head_for(
     Raises:
         ValueError: If an argument is invalid or does not apply to `task`.
     """
-    task = Task(check_choice("task", task.value if isinstance(task, Task) else task, TASKS)).value
+    task = check_choice("task", task, TASKS)
     check_choice("label_format", label_format, LABEL_FORMATS)
     if not isinstance(outliers, bool):
         check_choice("outliers", outliers, [k for k in OUTLIER_LOSSES if not isinstance(k, bool)])
@@ -292,6 +281,48 @@ def _describe(y: np.ndarray) -> str:
 _PASS_TASK = "Pass task= (and outputs=) to the builder explicitly."
 
 
+@dataclass(frozen=True)
+class TargetProfile:
+    """What target data holds: the one analysis behind `infer_head` and the target checks of training.
+
+    Attributes:
+        array: The targets as a numpy array (as given when they could not be read).
+        problem: Why they cannot be learnt as numbers: "unreadable", "complex",
+            "non-numeric", "empty" or "non-finite"; None when they can.
+        values: Their distinct values, as float64 (None with a problem before "non-finite").
+        integral: Whether every value is a whole number.
+        integer_dtype: Whether the dtype is integer or bool.
+    """
+
+    array: Any
+    problem: str | None = None
+    values: np.ndarray | None = None
+    integral: bool = False
+    integer_dtype: bool = False
+
+    def describe(self) -> str:
+        """``shape=..., dtype=...`` for messages."""
+        return f"shape={getattr(self.array, 'shape', None)}, dtype={getattr(self.array, 'dtype', type(self.array).__name__)}"
+
+
+def profile_targets(y: Any) -> TargetProfile:
+    """Reads target data once: its array, distinct values, whole-numberness, and what makes it unusable."""
+    try:
+        array = np.asarray(y)
+    except Exception:  # ragged lists and the like
+        return TargetProfile(y, "unreadable")
+    if array.dtype.kind == "c":
+        return TargetProfile(array, "complex")
+    if array.dtype == object or array.dtype.kind not in "biuf":
+        return TargetProfile(array, "non-numeric")
+    if array.size == 0:
+        return TargetProfile(array, "empty")
+    values = np.unique(array.astype(np.float64))
+    if not np.all(np.isfinite(values)):
+        return TargetProfile(array, "non-finite", values)
+    return TargetProfile(array, None, values, bool(np.all(values == np.round(values))), array.dtype.kind in "biu")
+
+
 def infer_head(y: Any) -> Head:
     """Derives the head from target data, and says why in ``head.reason``.
 
@@ -311,30 +342,26 @@ def infer_head(y: Any) -> Head:
             names the argument to pass instead.
         TypeError: If `y` cannot be read as an array.
     """
-    try:
-        y = np.asarray(y)
-    except Exception as err:  # ragged lists and the like
-        raise TypeError(f"`y` must be array-like with one row per sample. Received: y of type {type(y).__name__}") from err
-    if y.dtype.kind == "c":
+    profile = profile_targets(y)
+    y = profile.array
+    if profile.problem == "unreadable":
+        raise TypeError(f"`y` must be array-like with one row per sample. Received: y of type {type(y).__name__}")
+    if profile.problem == "complex":
         raise _refuse("targets must be real numbers (complex values found)", y,
                       "Split real and imaginary parts into two regression targets (np.stack([y.real, y.imag], 1)).")
-    if y.dtype == object or y.dtype.kind in "USV":
+    if profile.problem == "non-numeric":
         raise _refuse("targets must be numbers (mixed or string labels found)", y,
                       "Encode labels as integers 0..n-1 first, or " + _PASS_TASK)
-    if y.size == 0:
+    if profile.problem == "empty":
         raise _refuse("it is empty", y, "Pass at least one target per sample.")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim not in (1, 2):
         raise _refuse("targets must be 1-D or 2-D (one row per sample)", y, _PASS_TASK)
-    if y.dtype == bool:
-        y = y.astype(np.int64)
-    yf = y.astype(np.float64)
-    if not np.all(np.isfinite(yf)):
+    if profile.problem == "non-finite":
         raise _refuse("it contains NaN or infinite values", y, "Drop or impute those rows first.")
-    integral = bool(np.all(yf == np.round(yf)))
-    is_int_dtype = y.dtype.kind in "iu"
-    values = np.unique(yf)
+    y = y.astype(np.int64) if y.dtype == bool else y
+    yf, values, integral, is_int_dtype = y.astype(np.float64), profile.values, profile.integral, profile.integer_dtype
     return (_infer_1d if y.ndim == 1 else _infer_2d)(y, yf, values, integral, is_int_dtype)
 
 
@@ -434,6 +461,6 @@ def resolve_head(
     """
     if isinstance(task, Head):
         return task
-    if outputs is None and task in ("multiclass", Task.MULTICLASS):
+    if outputs is None and task == "multiclass":
         outputs = default_classes
     return head_for(task, outputs, label_format=label_format, bounds=bounds, outliers=outliers)

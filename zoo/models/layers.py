@@ -113,8 +113,8 @@ class Perceptron(keras.Model):
 class ImagePreprocessing(keras.layers.Layer):
     """An ImageNet base's own input preprocessing, as one serialisable layer.
 
-    Maps images in `input_range` to 0-255, then applies the mode of
-    `keras.applications.imagenet_utils.preprocess_input`:
+    Maps images in `input_range` to 0-255, then applies
+    `keras.applications.imagenet_utils.preprocess_input` with the base's mode:
 
     - "caffe": RGB to BGR, then the ImageNet mean pixel subtracted (VGG, ResNet v1);
     - "tf": scaled to [-1, 1] (MobileNet, ResNet v2, Inception, Xception, NASNet);
@@ -127,10 +127,6 @@ class ImagePreprocessing(keras.layers.Layer):
         input_range: ``(low, high)`` of the images the model is fed.
         **kwargs: Passed to `keras.layers.Layer`.
     """
-
-    CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
-    TORCH_MEAN = (0.485, 0.456, 0.406)
-    TORCH_STD = (0.229, 0.224, 0.225)
 
     def __init__(self, mode: str, input_range: tuple[float, float] = (0.0, 255.0), **kwargs: Any) -> None:
         from zoo.models.preprocessing import MODES, check_input_range
@@ -146,17 +142,11 @@ class ImagePreprocessing(keras.layers.Layer):
     def call(self, inputs: Any) -> Any:
         low, high = self.input_range
         x = ops.cast(inputs, self.compute_dtype)
-        if (low, high) != (0.0, 255.0):
-            x = (x - low) * (255.0 / (high - low))
-        if self.mode == "caffe":
-            return ops.flip(x, axis=-1) - ops.convert_to_tensor(self.CAFFE_MEAN_BGR, dtype=x.dtype)
-        if self.mode == "tf":
-            return x / 127.5 - 1.0
-        if self.mode == "torch":
-            mean = ops.convert_to_tensor(self.TORCH_MEAN, dtype=x.dtype)
-            std = ops.convert_to_tensor(self.TORCH_STD, dtype=x.dtype)
-            return (x / 255.0 - mean) / std
-        return x
+        # preprocess_input divides in place on some backends: never hand it the caller's tensor.
+        x = (x - low) * (255.0 / (high - low)) if (low, high) != (0.0, 255.0) else ops.copy(x)
+        if self.mode == "none":
+            return x
+        return keras.applications.imagenet_utils.preprocess_input(x, data_format="channels_last", mode=self.mode)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return input_shape

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from zoo.models.heads import profile_targets
 from zoo.utils.validation import invalid_type, invalid_value
 
 _CLASS_LOSSES = ("sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy")
@@ -41,17 +42,13 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
             the head needs, what `y` holds and which task would fit.
         TypeError: If `y` is not numeric.
     """
-    try:
-        arr = np.asarray(y)
-    except Exception as err:  # ragged lists and the like
-        raise invalid_type(name, "a numeric array with one row per sample", y) from err
-    if arr.dtype == object or arr.dtype.kind not in "biuf":
+    profile = profile_targets(y)
+    arr, values, seen = profile.array, profile.values, profile.describe()
+    if profile.problem in ("unreadable", "complex", "non-numeric"):
         raise invalid_type(name, "a numeric array with one row per sample", y)
-    seen = f"shape={arr.shape}, dtype={arr.dtype}"
-    if arr.size == 0:
+    if profile.problem == "empty":
         raise ValueError(f"`{name}` is empty. Received: {name} with {seen}")
-    values = np.unique(arr)
-    if not np.all(np.isfinite(values.astype("float64"))):
+    if profile.problem == "non-finite":
         raise ValueError(f"`{name}` contains NaN or infinite values. Received: {name} with {seen}")
 
     def refuse(rule: str, hint: str) -> ValueError:
@@ -59,7 +56,7 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
                           f"Received: {name} with {seen}, values {_span(values)}")
 
     if loss == "sparse_categorical_crossentropy":
-        if not np.all(values == np.round(values)) or values.min() < 0 or values.max() >= units:
+        if not profile.integral or values.min() < 0 or values.max() >= units:
             raise refuse(f"class ids must be integers 0..{units - 1}",
                          "Pass outputs= the number of classes, or task='regression' for real-valued targets.")
     elif loss == "categorical_crossentropy":
@@ -69,7 +66,7 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
     elif loss == "binary_crossentropy":
         if values.min() < 0 or values.max() > 1:
             hint = (f"Pass task='multiclass', outputs={int(values.max()) + 1}."
-                    if np.all(values == np.round(values)) and values.min() >= 0 else "Pass task='regression'.")
+                    if profile.integral and values.min() >= 0 else "Pass task='regression'.")
             raise refuse("labels must be 0 or 1 (or probabilities in [0, 1])", hint)
         if units > 1 and arr.shape[-1] != units:
             raise refuse(f"multi-label rows of width {units} are needed", "Pass outputs= the number of labels.")
