@@ -4,8 +4,10 @@ import os
 import sys
 import tempfile
 
-# The benchmark engine lives beside its script in scripts/, outside the installed packages.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+# Test folders mirror the package; the shared helpers (procs, helpers) live here, and the
+# benchmark engine beside its script in scripts/, outside the installed packages.
+_TESTS = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [_TESTS, os.path.join(os.path.dirname(_TESTS), "scripts")]
 
 # Must happen before Keras or matplotlib is imported anywhere in the session.
 _scratch = tempfile.mkdtemp(prefix="zoo-tests-")

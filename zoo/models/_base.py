@@ -1,10 +1,13 @@
-"""What every builder shares: seeds, the output head, the optimizer and compilation."""
+"""What every builder shares: seeds, the output head, the optimizer, compilation, argument texts."""
 
 from __future__ import annotations
 
+import inspect
 import itertools
-from collections.abc import Iterator
-from typing import Any
+import re
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from zoo.utils.lazy import keras
 from zoo.models.heads import Head
@@ -19,6 +22,76 @@ OPTIMIZERS = {
     "nadam": "Nadam",
     "adagrad": "Adagrad",
 }
+
+# The one text of each argument that several builders take; `shared_args` writes it into their
+# docstrings. "{name}" stands for the builder's name.
+SHARED_ARGS: dict[str, str] = {
+    "task": '"binary", "multilabel", "multiclass" or "regression", or a `zoo.Head` (for example from '
+            "`zoo.infer_head(y)`).",
+    "outputs": "Labels, classes or regression targets (see `zoo.head_for`).",
+    "bounds": 'Regression output range: None, "positive" or ``(low, high)``.',
+    "outliers": 'Regression loss: False (MSE), True/"huber" (Huber) or "mae".',
+    "activation": "Hidden activation (ReLU, SELU, tanh, sigmoid, ...); the weight initialiser follows it "
+                  "(He, LeCun, Glorot).",
+    "dropout": "Dropout rate after every hidden Dense layer (AlphaDropout for SELU); 0 for none.",
+    "optimizer": 'An optimizer name ("adam", "sgd", ...) or a `keras.optimizers.Optimizer`.',
+    "learning_rate": "Learning rate of a named optimizer; None for Keras's default.",
+    "label_format": 'Multiclass labels as "sparse" integer ids or "one_hot" rows.',
+    "compile": "Compile the model (loss and metrics from the head).",
+    "strategy": "A `tf.distribute.Strategy`; None uses `zoo.runtime.distribute.get_strategy()`.",
+    "seed": "Seed for weights and dropout; None for fresh randomness.",
+    "name": 'Model name; "{name}" by default.',
+}
+_PLACEHOLDER = "{shared_args}"
+_ENTRY = re.compile(r"    (\w+): ")  # an argument's first line in a cleaned docstring's Args section
+_Builder = TypeVar("_Builder", bound=Callable[..., Any])
+
+
+def shared_args(*family: Mapping[str, str]) -> Callable[[_Builder], _Builder]:
+    """Decorator that completes a builder's ``Args:`` section with the shared argument texts.
+
+    The docstring's ``Args:`` section holds the builder's own arguments, any shared one it
+    words its own way, and a line ``{shared_args}``. That line becomes the text of every
+    other parameter of the signature, from `family` (texts a family's builders share) or
+    else `SHARED_ARGS`, and the section follows the signature's order. So `inspect.getdoc`
+    (``zoo describe``, ``help``) gives the whole docstring. Apply it below ``@register``.
+
+    Raises:
+        ValueError: At import time, if a parameter has no text or a text names no parameter.
+    """
+    texts = {key: value for mapping in (SHARED_ARGS, *family) for key, value in mapping.items()}
+
+    def decorator(builder: _Builder) -> _Builder:
+        lines = inspect.cleandoc(builder.__doc__ or "").splitlines()
+        start = lines.index("Args:") + 1 if "Args:" in lines else len(lines)
+        end = next((i for i in range(start, len(lines)) if not lines[i].startswith("    ")), len(lines))
+        own: dict[str, list[str]] = {}  # the builder's own texts, with their continuation lines
+        placeholder = False
+        for line in lines[start:end]:
+            match = _ENTRY.match(line)
+            if match:
+                current = own[match.group(1)] = [line]
+            elif line.strip() == _PLACEHOLDER:
+                placeholder = True
+            else:
+                current.append(line)
+        params = inspect.signature(builder).parameters
+        missing = [p for p in params if p not in own and not (placeholder and p in texts)]
+        if missing or own.keys() - params.keys():
+            raise ValueError(f"The docstring of `{builder.__name__}` must describe each of its parameters once in "
+                             f"`Args:` (or list the shared ones with {_PLACEHOLDER}). Received: undescribed "
+                             f"{missing}, unknown {sorted(own.keys() - params.keys())}")
+        args = [line for p in params for line in own.get(p) or _wrap(p, texts[p].replace("{name}", builder.__name__))]
+        builder.__doc__ = "\n".join([*lines[:start], *args, *lines[end:]])
+        return builder
+
+    return decorator
+
+
+def _wrap(argument: str, text: str) -> list[str]:
+    """An argument's lines in a cleaned docstring's ``Args:`` section."""
+    return textwrap.wrap(f"{argument}: {text}", width=92, initial_indent="    ", subsequent_indent="        ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 class Seeds:

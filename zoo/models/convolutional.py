@@ -8,7 +8,7 @@ from typing import Any
 from zoo.models import budget
 from zoo.runtime import distribute
 from zoo.utils.lazy import keras
-from zoo.models._base import check_common, finish, head_output
+from zoo.models._base import check_common, finish, head_output, shared_args
 from zoo.models.dense import dense_stack
 from zoo.models.heads import resolve_head
 from zoo.models.initializers import HIDDEN_ACTIVATIONS, initializer_for
@@ -71,13 +71,11 @@ def _check_size(input_shape: tuple[int, ...], filters: tuple[int, ...], kernel_s
 
 @register(family="convolutional", input_kind="image", smoke={"input_shape": (8, 8, 1), "filters": (4, 8), "units": 8},
           params=225_034)
+@shared_args()
 def cnn(
     input_shape: Sequence[int] = (28, 28, 1),
     *,
-    task: Any = "multiclass",
-    outputs: int | None = None,
-    bounds: Any = None,
-    outliers: bool | str = False,
+    task: Any = "multiclass", outputs: int | None = None, bounds: Any = None, outliers: bool | str = False,
     filters: int | Sequence[int] = (32, 64),
     kernel_size: int = 3,
     pool_size: int = 2,
@@ -85,26 +83,19 @@ def cnn(
     units: int | Sequence[int] | None = 128,
     activation: str = "relu",
     dropout: float = 0.0,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-3,
-    label_format: str = "sparse",
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
-    """CNN: conv blocks, Flatten, Dense, head; the defaults are the notes' model (225,034 parameters).
+    """CNN: conv blocks, Flatten, Dense, head; the defaults are the notes' model (seed 003).
 
     Conv 32 3x3 ReLU, max-pool 2, Conv 64 3x3 ReLU, max-pool 2, Flatten, Dense 128
-    ReLU, Dense 10 softmax on 28x28x1 (seed 003). Any image size works: see
-    `plan_blocks` for the small-map rule (8x8 digits skip the last pool).
+    ReLU, Dense 10 softmax on 28x28x1 (`zoo describe cnn` gives its parameter count).
+    Any image size works: see `plan_blocks` for the small-map rule (8x8 digits skip
+    the last pool).
 
     Args:
         input_shape: ``(height, width, channels)``.
-        task: Any task or a `zoo.Head`.
         outputs: Classes (None: the notes' 10 for multiclass), labels or targets.
-        bounds: Regression output range.
-        outliers: Regression loss choice.
         filters: Filters per conv block: one int per block (an int means one block).
         kernel_size: Square kernel size of every convolution.
         pool_size: Max-pooling window (and stride).
@@ -112,14 +103,7 @@ def cnn(
         units: Width of the dense layer(s) after Flatten: an int, a sequence for several
             layers, or None for none.
         activation: Activation of convolutions and dense layers; the initialiser follows it.
-        dropout: Dropout after each dense layer.
-        optimizer: An optimizer name or object.
-        learning_rate: Learning rate of a named optimizer.
-        label_format: "sparse" integer labels (the notes) or "one_hot" rows.
-        compile: Compile the model.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        seed: Seed for weights and dropout.
-        name: Model name; "cnn" by default.
+        {shared_args}
 
     Returns:
         A `keras.Model` with layers ``conv_block{i}_conv``, ``conv_block{i}_pool``,

@@ -8,7 +8,7 @@ from typing import Any
 from zoo.models import budget
 from zoo.runtime import distribute
 from zoo.utils.lazy import keras
-from zoo.models._base import Seeds, check_common, finish, head_output
+from zoo.models._base import Seeds, check_common, finish, head_output, shared_args
 from zoo.models.heads import resolve_head
 from zoo.models.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
@@ -39,24 +39,9 @@ def dense_stack(x: Any, units: Sequence[int], *, activation: str, dropout: float
 def dense_network(
     input_shape: Any,
     *,
-    task: Any,
-    outputs: Any,
-    bounds: Any,
-    outliers: Any,
-    hidden_layers: Any,
-    units: Any,
-    activation: Any,
-    dropout: Any,
-    optimizer: Any,
-    learning_rate: Any,
-    label_format: Any,
-    compile: Any,
-    strategy: Any,
-    seed: Any,
-    name: Any,
-    default_name: str,
-    default_classes: int | None = None,
-    min_hidden_layers: int = 0,
+    task: Any, outputs: Any, bounds: Any, outliers: Any, hidden_layers: Any, units: Any, activation: Any,
+    dropout: Any, optimizer: Any, learning_rate: Any, label_format: Any, compile: Any, strategy: Any, seed: Any,
+    name: Any, default_name: str, default_classes: int | None = None, min_hidden_layers: int = 0,
 ) -> Any:
     """The dense family's trunk: [Flatten] -> hidden Dense layers -> head.
 
@@ -84,24 +69,17 @@ def dense_network(
 
 
 @register(family="dense", smoke={"input_shape": (4,), "units": 8}, params=6_209)
+@shared_args()
 def mlp(
     input_shape: Sequence[int] = (30,),
     *,
-    task: Any = "binary",
-    outputs: int | None = None,
-    bounds: Any = None,
-    outliers: bool | str = False,
+    task: Any = "binary", outputs: int | None = None, bounds: Any = None, outliers: bool | str = False,
     hidden_layers: int = 2,
     units: int | Sequence[int] = 64,
     activation: str = "relu",
     dropout: float = 0.0,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-3,
-    label_format: str = "sparse",
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
     """Multilayer perceptron for any task: hidden Dense layers and the task's head.
 
@@ -111,24 +89,10 @@ def mlp(
 
     Args:
         input_shape: Features per sample; inputs with more than one axis are flattened.
-        task: "binary", "multilabel", "multiclass" or "regression", or a `zoo.Head`
-            (for example from `zoo.infer_head(y)`).
-        outputs: Labels, classes or regression targets (see `zoo.head_for`).
-        bounds: Regression output range: None, "positive" or ``(low, high)``.
-        outliers: Regression loss: False (MSE), True/"huber" (Huber) or "mae".
         hidden_layers: Number of hidden layers (the notes: typically 1 to 5).
         units: Neurons per hidden layer: one int for all, or one per layer
             (a decreasing pyramid such as ``(100, 50, 25)``).
-        activation: Hidden activation (ReLU by default; SELU, tanh, sigmoid, ...). The
-            weight initialiser follows it (He, LeCun, Glorot).
-        dropout: Dropout rate after every hidden layer (AlphaDropout for SELU); 0 for none.
-        optimizer: An optimizer name ("adam", "sgd", ...) or a `keras.optimizers.Optimizer`.
-        learning_rate: Learning rate of a named optimizer; None for Keras's default.
-        label_format: Multiclass labels as "sparse" integer ids or "one_hot" rows.
-        compile: Compile the model (loss and metrics from the head).
-        strategy: A `tf.distribute.Strategy`; None uses `zoo.runtime.distribute.get_strategy()`.
-        seed: Seed for weights and dropout; None for fresh randomness.
-        name: Model name; "mlp" by default.
+        {shared_args}
 
     Returns:
         A `keras.Model` with layers ``input``, ``dense_1..n``, ``head``.
@@ -137,10 +101,16 @@ def mlp(
         ValueError: If an argument is invalid; raised before any layer is built.
         TypeError: If an argument has the wrong type.
     """
-    return dense_network(**locals(), default_name="mlp", min_hidden_layers=1)
+    return dense_network(
+        input_shape, task=task, outputs=outputs, bounds=bounds, outliers=outliers, hidden_layers=hidden_layers,
+        units=units, activation=activation, dropout=dropout, optimizer=optimizer, learning_rate=learning_rate,
+        label_format=label_format, compile=compile, strategy=strategy, seed=seed, name=name, default_name="mlp",
+        min_hidden_layers=1,
+    )
 
 
 @register(family="dense", tasks=("multiclass",), smoke={"input_shape": (6, 6), "units": 8}, params=101_770)
+@shared_args()
 def mnist_mlp(
     input_shape: Sequence[int] = (28, 28),
     *,
@@ -148,38 +118,24 @@ def mnist_mlp(
     units: int = 128,
     activation: str = "relu",
     dropout: float = 0.0,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-3,
-    label_format: str = "sparse",
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
     """The notes' MNIST classifier: Flatten 28x28, Dense 128 ReLU, Dense 10 softmax, Adam.
 
-    101,770 parameters with the defaults (seed 000).
+    The defaults build the notes' model (seed 000); `zoo describe mnist_mlp` gives its
+    parameter count.
 
     Args:
         input_shape: Image shape; flattened first.
         outputs: Number of classes.
         units: Width of the one hidden layer.
-        activation: Hidden activation.
-        dropout: Dropout rate after the hidden layer.
-        optimizer: An optimizer name or object.
-        learning_rate: Learning rate of a named optimizer.
-        label_format: "sparse" integer labels (the notes) or "one_hot".
-        compile: Compile the model.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        seed: Seed for the weights.
-        name: Model name; "mnist_mlp" by default.
+        {shared_args}
 
     Returns:
         A compiled `keras.Model`.
     """
-    return dense_network(
-        input_shape, task="multiclass", outputs=outputs, bounds=None, outliers=False,
-        hidden_layers=1, units=units, activation=activation, dropout=dropout, optimizer=optimizer,
-        learning_rate=learning_rate, label_format=label_format, compile=compile, strategy=strategy,
-        seed=seed, name=name, default_name="mnist_mlp",
-    )
+    return dense_network(input_shape, task="multiclass", outputs=outputs, bounds=None, outliers=False, hidden_layers=1,
+                         units=units, activation=activation, dropout=dropout, optimizer=optimizer,
+                         learning_rate=learning_rate, label_format=label_format, compile=compile,
+                         strategy=strategy, seed=seed, name=name, default_name="mnist_mlp")

@@ -10,7 +10,7 @@ import numpy as np
 
 from zoo.runtime import distribute
 from zoo.utils.lazy import keras
-from zoo.models._base import check_common, finish
+from zoo.models._base import check_common, finish, shared_args
 from zoo.models.dense import dense_network
 from zoo.models.heads import Head, head_for
 from zoo.models.initializers import initializer_for
@@ -26,18 +26,15 @@ NOTES_BIAS = 0.1
 
 
 @register(family="neurons", tasks=("binary",), train_kwargs={"weights": None, "bias": None}, params=4)
+@shared_args()
 def neuron(
     input_shape: Sequence[int] = (3,),
     *,
     activation: str = "sigmoid",
     weights: Sequence[float] | None = NOTES_WEIGHTS,
     bias: float | None = NOTES_BIAS,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-2,
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-2,
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
     """One artificial neuron: ``y = f(w . x + b)`` with settable weights (seeds 000, 003).
 
@@ -50,12 +47,8 @@ def neuron(
             "relu", "softplus" (compiled with MSE).
         weights: One weight per feature; None draws them with the activation's initialiser.
         bias: The bias; None starts it at 0.
-        optimizer: An optimizer name or object.
-        learning_rate: Learning rate of a named optimizer.
-        compile: Compile the model.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        seed: Seed for drawn weights.
-        name: Model name; "neuron" by default.
+        seed: Seed for drawn weights; None for fresh randomness.
+        {shared_args}
 
     Returns:
         A `keras.Model` whose single layer is named ``head``.
@@ -87,13 +80,12 @@ def neuron(
 
 
 @register(family="neurons", tasks=("binary",), trains="none", params=3)
+@shared_args()
 def mcculloch_pitts(
     input_shape: Sequence[int] = (2,),
     *,
     threshold: int = 2,
-    compile: bool = True,
-    strategy: Any = None,
-    name: str | None = None,
+    compile: bool = True, strategy: Any = None, name: str | None = None,
 ) -> Any:
     """McCulloch-Pitts neuron (seed 001): boolean inputs, unit weights, output ``sum(x) >= b``.
 
@@ -104,8 +96,7 @@ def mcculloch_pitts(
         input_shape: ``(n_inputs,)``.
         threshold: The integer ``b`` in ``0..n_inputs``.
         compile: Compile (MSE loss, the notes' ``sum (y - y_hat)^2`` up to the mean; accuracy).
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        name: Model name; "mcculloch_pitts" by default.
+        {shared_args}
 
     Returns:
         A `keras.Model` with a frozen unit-weight ``weighted_sum`` and a ``step`` layer.
@@ -130,13 +121,12 @@ def mcculloch_pitts(
 
 
 @register(family="neurons", tasks=("binary",), trains="rule", backends=("tensorflow", "torch"), params=3)
+@shared_args()
 def perceptron(
     input_shape: Sequence[int] = (2,),
     *,
     learning_rate: float = 1.0,
-    compile: bool = True,
-    strategy: Any = None,
-    name: str | None = None,
+    compile: bool = True, strategy: Any = None, name: str | None = None,
 ) -> Any:
     """Rosenblatt's perceptron trained by the perceptron rule, not gradient descent (seed 001).
 
@@ -148,8 +138,7 @@ def perceptron(
         input_shape: ``(n_features,)``.
         learning_rate: Step size of the rule (1 in the notes).
         compile: Compile (MSE loss = error rate; accuracy). The optimizer slot is unused.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        name: Model name; "perceptron" by default.
+        {shared_args}
 
     Returns:
         A `zoo.models.layers.Perceptron` model.
@@ -168,18 +157,13 @@ def perceptron(
 
 
 @register(family="neurons", tasks=("binary",), smoke={"input_shape": (4,)}, params=31)
+@shared_args()
 def logistic_regression(
     input_shape: Sequence[int] = (30,),
     *,
-    task: Any = "binary",
-    outputs: int | None = None,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-2,
-    label_format: str = "sparse",
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    task: Any = "binary", outputs: int | None = None,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-2, label_format: str = "sparse",
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
     """Logistic regression: one sigmoid unit trained with binary cross-entropy (seed 002).
 
@@ -190,21 +174,13 @@ def logistic_regression(
         input_shape: ``(n_features,)``; more axes are flattened.
         task: "binary", "multilabel" or "multiclass", or a classification `zoo.Head`.
         outputs: Labels or classes (1 for binary).
-        optimizer: An optimizer name or object.
-        learning_rate: Learning rate of a named optimizer.
-        label_format: Multiclass labels as "sparse" ids or "one_hot" rows.
-        compile: Compile the model.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        seed: Seed for the weights.
-        name: Model name; "logistic_regression" by default.
+        {shared_args}
 
     Returns:
         A compiled `keras.Model` with one ``head`` layer.
     """
     check_choice("task", task.task if isinstance(task, Head) else task, ("binary", "multilabel", "multiclass"))
-    return dense_network(
-        input_shape, task=task, outputs=outputs, bounds=None, outliers=False, hidden_layers=0,
-        units=1, activation="relu", dropout=0.0, optimizer=optimizer, learning_rate=learning_rate,
-        label_format=label_format, compile=compile, strategy=strategy, seed=seed, name=name,
-        default_name="logistic_regression",
-    )
+    return dense_network(input_shape, task=task, outputs=outputs, bounds=None, outliers=False, hidden_layers=0, units=1,
+                         activation="relu", dropout=0.0, optimizer=optimizer, learning_rate=learning_rate,
+                         label_format=label_format, compile=compile, strategy=strategy, seed=seed, name=name,
+                         default_name="logistic_regression")

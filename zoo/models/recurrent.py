@@ -7,37 +7,35 @@ from typing import Any
 
 from zoo.runtime import distribute
 from zoo.utils.lazy import keras
-from zoo.models._base import check_common, finish, head_output
+from zoo.models._base import check_common, finish, head_output, shared_args
 from zoo.models.heads import resolve_head
 from zoo.models.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
 from zoo.utils.validation import check_bool, check_choice, check_int, check_per_layer, check_shape
 
 # Layer class and layer-name prefix per cell type.
-_CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+_CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM"}
+# What the registry knows of every recurrent variant.
+_SEQUENCE_MODEL = {"family": "recurrent", "input_kind": "sequence", "sequence_output": True}
+# The argument texts every recurrent variant shares (with `SHARED_ARGS`).
+_RECURRENT_ARGS = {
+    "input_shape": "``(timesteps, features)``.",
+    "recurrent_layers": "Number of stacked recurrent layers.",
+    "units": "Units per layer: an int or one per layer.",
+    "return_sequences": "True for an output at every timestep (the last layer passes whole sequences to the "
+                        "head); False for one per sequence.",
+    "activation": "The cell activation (tanh in the notes); the input kernels' initialiser follows it.",
+    "dropout": "Dropout rate on each layer's inputs; 0 for none.",
+}
 
 
 def recurrent_network(
     cell: str,
     input_shape: Any,
     *,
-    task: Any,
-    outputs: Any,
-    bounds: Any,
-    outliers: Any,
-    recurrent_layers: Any,
-    units: Any,
-    return_sequences: Any,
-    activation: Any,
-    dropout: Any,
-    optimizer: Any,
-    learning_rate: Any,
-    label_format: Any,
-    compile: Any,
-    strategy: Any,
-    seed: Any,
-    name: Any,
-    default_classes: int | None = None,
+    task: Any, outputs: Any, bounds: Any, outliers: Any, recurrent_layers: Any, units: Any, return_sequences: Any,
+    activation: Any, dropout: Any, optimizer: Any, learning_rate: Any, label_format: Any, compile: Any,
+    strategy: Any, seed: Any, name: Any, default_classes: int | None = None,
 ) -> Any:
     """The recurrent trunk: ``{cell}_1..n`` layers, then the head.
 
@@ -73,105 +71,62 @@ def recurrent_network(
                       optimizer=optimizer, learning_rate=learning_rate, compile=compile)
 
 
-@register(family="recurrent", input_kind="sequence", sequence_output=True, smoke={"input_shape": (6, 1), "units": 4},
-          params=1_121)
+@register(**_SEQUENCE_MODEL, smoke={"input_shape": (6, 1), "units": 4}, params=1_121)
+@shared_args(_RECURRENT_ARGS)
 def simple_rnn(
     input_shape: Sequence[int] = (20, 1),
     *,
-    task: Any = "regression",
-    outputs: int | None = None,
-    bounds: Any = None,
-    outliers: bool | str = False,
-    recurrent_layers: int = 1,
-    units: int | Sequence[int] = 32,
-    return_sequences: bool = True,
-    activation: str = "tanh",
-    dropout: float = 0.0,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-3,
-    label_format: str = "sparse",
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    task: Any = "regression", outputs: int | None = None, bounds: Any = None, outliers: bool | str = False,
+    recurrent_layers: int = 1, units: int | Sequence[int] = 32, return_sequences: bool = True,
+    activation: str = "tanh", dropout: float = 0.0,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
-    """SimpleRNN network; the defaults are the notes' sine-wave model (1,121 parameters).
+    """SimpleRNN network; the defaults are the notes' sine-wave model (seed 003).
 
-    Input (20, 1), SimpleRNN 32 returning sequences, Dense 1 per timestep, Adam, MSE (seed 003).
+    Input (20, 1), SimpleRNN 32 returning sequences, Dense 1 per timestep, Adam, MSE.
 
     Args:
-        input_shape: ``(timesteps, features)``.
-        task: Any task (see `zoo.head_for`) or a `zoo.Head`.
-        outputs: Labels, classes or targets.
-        bounds: Regression output range.
-        outliers: Regression loss choice (False: MSE, True: Huber, "mae").
-        recurrent_layers: Number of stacked SimpleRNN layers.
-        units: Units per layer: an int or one per layer.
-        return_sequences: True for an output at every timestep; False for one per sequence.
-        activation: The recurrent activation (tanh in the notes).
-        dropout: Dropout on each layer's inputs.
-        optimizer: An optimizer name or object.
-        learning_rate: Learning rate of a named optimizer.
-        label_format: Multiclass labels as "sparse" ids or "one_hot" rows.
-        compile: Compile the model.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        seed: Seed for weights and dropout.
-        name: Model name; "simple_rnn" by default.
+        {shared_args}
 
     Returns:
-        A `keras.Model` with layers ``input``, ``simple_rnn_1..n``, ``head``.
+        A `keras.Model` with layers ``input``, ``simple_rnn_1..n``, ``head``: an output per
+        timestep, or with ``return_sequences=False`` one per sequence.
     """
-    return recurrent_network("simple_rnn", **locals())
+    return recurrent_network(
+        "simple_rnn", input_shape, task=task, outputs=outputs, bounds=bounds, outliers=outliers,
+        recurrent_layers=recurrent_layers, units=units, return_sequences=return_sequences, activation=activation,
+        dropout=dropout, optimizer=optimizer, learning_rate=learning_rate, label_format=label_format,
+        compile=compile, strategy=strategy, seed=seed, name=name,
+    )
 
 
-@register(family="recurrent", input_kind="sequence", sequence_output=True, smoke={"input_shape": (6, 3), "units": 4},
-          params=52_549)
+@register(**_SEQUENCE_MODEL, smoke={"input_shape": (6, 3), "units": 4}, params=52_549)
+@shared_args(_RECURRENT_ARGS)
 def lstm(
     input_shape: Sequence[int] = (100, 10),
     *,
-    task: Any = "multiclass",
-    outputs: int | None = None,
-    bounds: Any = None,
-    outliers: bool | str = False,
-    recurrent_layers: int = 2,
-    units: int | Sequence[int] = 64,
-    return_sequences: bool = False,
-    activation: str = "tanh",
-    dropout: float = 0.0,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-3,
-    label_format: str = "sparse",
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    task: Any = "multiclass", outputs: int | None = None, bounds: Any = None, outliers: bool | str = False,
+    recurrent_layers: int = 2, units: int | Sequence[int] = 64, return_sequences: bool = False,
+    activation: str = "tanh", dropout: float = 0.0,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
-    """Stacked LSTM; the defaults are the notes' sequence classifier (52,549 parameters).
+    """Stacked LSTM; the defaults are the notes' sequence classifier (seed 003).
 
-    Input (100, 10), LSTM 64 (sequences), LSTM 64, Dense 5 softmax (seed 003). The
-    notes train it on one-hot labels: pass ``label_format="one_hot"`` for that; the
-    default takes integer class ids.
+    Input (100, 10), LSTM 64 (sequences), LSTM 64, Dense 5 softmax. The notes train it
+    on one-hot labels: pass ``label_format="one_hot"`` for that; the default takes
+    integer class ids.
 
     Args:
-        input_shape: ``(timesteps, features)``.
-        task: Any task or a `zoo.Head`.
         outputs: Classes (None: the notes' 5 for multiclass), labels or targets.
-        bounds: Regression output range.
-        outliers: Regression loss choice.
-        recurrent_layers: Number of stacked LSTM layers.
-        units: Units per layer: an int or one per layer.
-        return_sequences: Whether the last LSTM passes whole sequences to the head.
-        activation: The cell activation.
-        dropout: Dropout on each layer's inputs.
-        optimizer: An optimizer name or object.
-        learning_rate: Learning rate of a named optimizer.
-        label_format: "sparse" integer labels or "one_hot" rows (the notes).
-        compile: Compile the model.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
-        seed: Seed for weights and dropout.
-        name: Model name; "lstm" by default.
+        {shared_args}
 
     Returns:
         A `keras.Model` with layers ``input``, ``lstm_1..n``, ``head``.
     """
-    return recurrent_network("lstm", **locals(), default_classes=5)
+    return recurrent_network("lstm", input_shape, task=task, outputs=outputs, bounds=bounds, outliers=outliers,
+                             recurrent_layers=recurrent_layers, units=units, return_sequences=return_sequences,
+                             activation=activation, dropout=dropout, optimizer=optimizer,
+                             learning_rate=learning_rate, label_format=label_format, compile=compile,
+                             strategy=strategy, seed=seed, name=name, default_classes=5)

@@ -10,7 +10,7 @@ from zoo.utils import network as _network
 from zoo.runtime import distribute
 from zoo.models import preprocessing as prep
 from zoo.utils.lazy import keras
-from zoo.models._base import check_common, finish, head_output
+from zoo.models._base import check_common, finish, head_output, shared_args
 from zoo.models.dense import dense_stack
 from zoo.models.heads import resolve_head
 from zoo.registry import register
@@ -139,6 +139,7 @@ def _is_path(base: Any) -> bool:
 
 
 @register(family="transfer", input_kind="image", offline={"weights": None}, smoke={"units": 8}, params=14_848_586)
+@shared_args()
 def transfer(
     input_shape: Sequence[int] | None = None,
     *,
@@ -148,19 +149,11 @@ def transfer(
     input_range: Any = (0, 1),
     resize: Sequence[int] | None = None,
     preprocessing: str = "auto",
-    task: Any = "multiclass",
-    outputs: int | None = None,
-    bounds: Any = None,
-    outliers: bool | str = False,
+    task: Any = "multiclass", outputs: int | None = None, bounds: Any = None, outliers: bool | str = False,
     units: int = 256,
     dropout: float = 0.5,
-    optimizer: Any = "adam",
-    learning_rate: float | None = 1e-3,
-    label_format: str = "sparse",
-    compile: bool = True,
-    strategy: Any = None,
-    seed: int | None = None,
-    name: str | None = None,
+    optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
+    compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
     """Transfer learning: a frozen base + GlobalAveragePooling, Dense 256 ReLU, Dropout 0.5, head.
 
@@ -189,20 +182,12 @@ def transfer(
         preprocessing: "auto" builds the application's own preprocessing (see the
             README's table) and none for a model base; "caffe", "tf", "torch" or "none"
             force a mode (also for a model base).
-        task: Any task or a `zoo.Head`.
         outputs: Classes (None: the notes' 10 for multiclass), labels or targets.
-        bounds: Regression output range.
-        outliers: Regression loss choice.
         units: Width of the dense layer (256 in the notes).
         dropout: Dropout after the dense layer (0.5 in the notes).
-        optimizer: An optimizer name or object.
-        learning_rate: Learning rate of a named optimizer.
-        label_format: "sparse" integer labels or "one_hot" rows (the notes).
-        compile: Compile the model.
-        strategy: A `tf.distribute.Strategy`; None for the zoo's default.
         seed: Seed for the layers the zoo adds (an application base with
             ``weights=None`` is initialised by Keras).
-        name: Model name; "transfer" by default.
+        {shared_args}
 
     Returns:
         A `keras.Model` with layers ``input``, ``resize`` (with `resize`), ``preprocess``

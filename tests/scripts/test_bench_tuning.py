@@ -13,7 +13,7 @@ import pytest
 
 from procs import zoo_env
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(ROOT, "scripts", "bench_tuning.py")
 METHODS = ["zoo", "kerastuner", "sklearn"]
 

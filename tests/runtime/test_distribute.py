@@ -12,7 +12,7 @@ import zoo
 from zoo.runtime import distribute
 from procs import free_port, processes, wait_for, zoo_env
 
-WORKER = os.path.join(os.path.dirname(__file__), "distributed_worker.py")
+WORKER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "distributed_worker.py")
 
 
 @pytest.fixture

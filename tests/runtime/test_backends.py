@@ -13,7 +13,7 @@ import pytest
 
 from procs import zoo_env
 
-TESTS = os.path.dirname(__file__)
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _jax_env(tmp_path, **extra):
@@ -37,7 +37,7 @@ def test_jax_is_installed_by_the_test_extra():
 @pytest.mark.slow
 def test_conformance_suite_passes_on_jax(tmp_path):
     proc = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_conformance.py",
-                 "tests/test_pipeline.py"], _jax_env(tmp_path), timeout=420)
+                 "tests/training/test_pipeline.py"], _jax_env(tmp_path), timeout=420)
     tail = proc.stdout[-4000:]
     assert proc.returncode == 0, tail
     passed = int(re.search(r"(\d+) passed", tail).group(1))

@@ -1,0 +1,65 @@
+"""The `zoo` command (one-line errors, help, describe without TensorFlow) and the tour."""
+
+import subprocess
+import sys
+import pytest
+import zoo
+from procs import zoo_cmd, zoo_env
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _cli(*args, env=None):
+    return subprocess.run(zoo_cmd(*args), capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("train", "mlpp"), "Did you mean 'mlp'"),
+    (("train", "mlp", "--dataset", "mnist"), "invalid choice: 'mnist'"),
+    (("plot", "nope"), "Received: name='nope'"),
+    (("tune", "mlp", "--worker", "tuner0"), "Received: oracle_port=None"),
+    (("tune", "perceptron"), "Received: architecture='perceptron'"),
+    (("tune", "mlp", "--time-budget", "5 minutes"), "Received: --time-budget='5 minutes'"),
+    (("tune", "mlp", "--time-budget", "0"), "Received: --time-budget=0.0"),
+    (("build", "mlp", "--save", "/proc/not/here.keras"), "error:"),
+    (("describe",), "the following arguments are required"),
+])
+def test_cli_errors_are_one_line_and_a_nonzero_exit(args, message, tmp_path):
+    result = _cli(*args, env=zoo_env(tmp_path))
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_command_has_help_with_an_example():
+    from zoo.app.cli import make_parser
+
+    commands = make_parser()._subparsers._group_actions[0].choices
+    for name, parser in commands.items():
+        assert "example:" in parser.format_help(), name
+
+
+def test_describe_shows_the_default_parameter_count_without_tensorflow():
+    code = ("import sys, zoo.app.cli; zoo.app.cli.main(['describe', 'cnn']); "
+            "print('TF' if 'tensorflow' in sys.modules else 'LIGHT')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "Parameters of the default model: 225,034" in result.stdout
+    assert result.stdout.strip().endswith("LIGHT")
+
+
+@pytest.mark.slow
+def test_quick_tour_writes_the_page_with_a_card_per_model(tmp_path, capsys):
+    from zoo.app import tour
+
+    assert tour.run(quick=True, out=str(tmp_path)) == 0
+    page = (tmp_path / "index.html").read_text()
+    for name in zoo.list_models():
+        assert f"<h2>{name}</h2>" in page, name
+    assert page.count("data:image/png;base64,") >= 12, "images inlined: the page is self-contained"
+    assert "baseline" in page
+    for path in ("activations.png", "decision_boundaries.png", "diagrams/cnn.png", "tune/mlp/trials.png"):
+        assert open(tmp_path / path, "rb").read(8) == PNG, path
+    out = capsys.readouterr().out
+    assert "[tour 1/" in out and "Open " in out
