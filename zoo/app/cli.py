@@ -203,15 +203,17 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tour", help="the main job: train, draw and plot every model; writes index.html",
                        formatter_class=fmt, epilog=_examples("zoo tour", "zoo tour --quick --out /tmp/tour"))
     p.add_argument("--quick", action="store_true", help="two epochs per model, for smoke tests")
-    p.add_argument("--out", default="out/tour", help="output folder (default: out/tour)")
-    p.add_argument("--seed", type=int, default=0, help="seed of everything (default: 0)")
+    tour_defaults = defaults_of("zoo.app.tour", "run")
+    p.add_argument("--out", default=tour_defaults["out"], help="output folder (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=tour_defaults["seed"], help="seed of everything (default: %(default)s)")
     p.set_defaults(func=cmd_tour)
 
     p = sub.add_parser("plot", help="export diagrams (PNG/SVG, DOT without graphviz) and an index.html",
                        formatter_class=fmt, epilog=_examples("zoo plot all --out out/diagrams", "zoo plot cnn lstm"))
     p.add_argument("names", nargs="+", help="registered names, or 'all'")
     p.add_argument("--out", default="out/diagrams", help="output folder (default: out/diagrams)")
-    p.add_argument("--formats", nargs="+", default=["png", "svg"], choices=["png", "svg", "dot"])
+    formats = defaults_of("zoo.viz.diagrams", "export_registered")["formats"]
+    p.add_argument("--formats", nargs="+", default=list(formats), choices=["png", "svg", "dot"])
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("activations", help="plot the notes' activation functions beside their derivatives",
@@ -220,15 +222,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_activations)
 
     datasets = DATASETS
+    train_defaults = defaults_of("zoo.training.job", "train")
     p = sub.add_parser("train", help="train a model on a bundled dataset; resumable after a kill",
                        formatter_class=fmt,
                        epilog=_examples("zoo train mlp --dataset breast_cancer --epochs 30",
                                         "zoo train cnn --dataset digits --out out/train",
                                         "zoo train simple_rnn --dataset sine"))
     p.add_argument("name", help="a registered model")
-    p.add_argument("--dataset", default="digits", choices=datasets)
+    p.add_argument("--dataset", default=train_defaults["dataset"], choices=datasets)
     p.add_argument("--task", help="force a task instead of inferring the head from the labels")
-    train_defaults = defaults_of("zoo.training.job", "train")
     p.add_argument("--epochs", type=int, default=train_defaults["epochs"])
     p.add_argument("--batch-size", type=int, default=train_defaults["batch_size"])
     p.add_argument("--patience", type=int, default=train_defaults["patience"],
