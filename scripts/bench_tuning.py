@@ -10,16 +10,20 @@ method alike, at the same number of trials and epochs:
   the training part / on training + validation;
 * ``sklearn_search``: ``RandomizedSearchCV`` (3-fold) over the sklearn MLP.
 
-Every method sees the same split (``zoo.training.prepare``; validation is the last 20% of
+Every method sees the same split (``zoo.data.tasks.prepare``; validation is the last 20% of
 the training part, as the zoo holds it out) and is scored by this script on the same
 held-out test set: accuracy for classification, R^2 for regression. Wall time is the time
 from the start of a method to its fitted best model (for ``zoo``: the whole ``tune`` call,
 which also evaluates, plots and saves).
 
-Usage:
+Usage (Optuna is the ``bench`` extra: ``pip install -e .[bench]``):
     python scripts/bench_tuning.py [--datasets digits breast_cancer diabetes] [--seeds 0 1 2]
-        [--methods zoo optuna kerastuner sklearn sklearn_trainval sklearn_search]
+        [--methods zoo optuna kerastuner sklearn sklearn_trainval sklearn_search
+                   zoo_bayesian zoo_hyperband zoo_refit zoo_no_pruning]
         [--trials N] [--epochs N] [--out out/bench_tuning]
+
+The ``zoo_*`` methods are the zoo with one default changed (tuner kind, refit, pruning):
+the runs behind the choice of its defaults.
 
 ``--trials``/``--epochs`` override every dataset's budget (for a quick run). Writes
 ``results.json`` (every run) and ``results.md`` (the tables) under ``--out``; each method's
@@ -540,7 +544,7 @@ def available(methods: Sequence[str]) -> list[str]:
         module = NEEDS.get(method)
         if module and importlib.util.find_spec(module) is None:
             print(f"[bench] {method}: left out, package {module!r} is not installed "
-                  f"(pip install {module.replace('_', '-')})", flush=True)
+                  f"(pip install -e .[bench], or pip install {module.replace('_', '-')})", flush=True)
             continue
         kept.append(method)
     return kept
