@@ -19,7 +19,7 @@ which also evaluates, plots and saves).
 Usage (Optuna is the ``bench`` extra: ``pip install -e .[bench]``):
     python scripts/bench_tuning.py [--datasets digits breast_cancer diabetes] [--seeds 0 1 2]
         [--methods zoo optuna kerastuner sklearn sklearn_trainval sklearn_search
-                   zoo_bayesian zoo_hyperband zoo_refit zoo_no_pruning]
+                   zoo_random zoo_bayesian zoo_hyperband zoo_refit zoo_no_pruning]
         [--trials N] [--epochs N] [--out out/bench_tuning]
 
 The ``zoo_*`` methods are the zoo with one default changed (tuner kind, refit, pruning):
@@ -58,9 +58,9 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)  # tf.function retracing
 BUDGETS: dict[str, tuple[int, int]] = {"digits": (12, 20), "breast_cancer": (10, 20), "diabetes": (10, 30)}
 METHODS = ("zoo", "optuna", "kerastuner", "sklearn", "sklearn_trainval", "sklearn_search")
 # The zoo with one default changed: the runs behind the choice of its defaults (README).
-ZOO_VARIANTS = ("zoo_bayesian", "zoo_hyperband", "zoo_refit", "zoo_no_pruning")
+ZOO_VARIANTS = ("zoo_random", "zoo_bayesian", "zoo_hyperband", "zoo_refit", "zoo_no_pruning")
 NEEDS = {"optuna": "optuna", "kerastuner": "keras_tuner", "zoo": "keras_tuner",
-         **{v: "keras_tuner" for v in ("zoo_bayesian", "zoo_hyperband", "zoo_refit", "zoo_no_pruning")}}  # method -> import name
+         **{v: "keras_tuner" for v in ZOO_VARIANTS}}  # method -> import name
 VALIDATION_FRACTION = 0.2  # the zoo's hold-out
 
 
@@ -415,8 +415,9 @@ def _zoo_variant(**options: Any) -> Callable[..., tuple[Any, dict[str, Any]]]:
 
 
 RUNNERS: dict[str, Callable[..., tuple[Any, dict[str, Any]]]] = {
-    "zoo": run_zoo, "zoo_bayesian": _zoo_variant(kind="bayesian"), "zoo_hyperband": _zoo_variant(kind="hyperband"),
-    "zoo_refit": _zoo_variant(refit=True), "zoo_no_pruning": _zoo_variant(prune=False), "optuna": run_optuna, "kerastuner": run_kerastuner, "sklearn": run_sklearn,
+    "zoo": run_zoo, "zoo_random": _zoo_variant(kind="random"), "zoo_bayesian": _zoo_variant(kind="bayesian"),
+    "zoo_hyperband": _zoo_variant(kind="hyperband"), "zoo_refit": _zoo_variant(refit=True),
+    "zoo_no_pruning": _zoo_variant(prune=False), "optuna": run_optuna, "kerastuner": run_kerastuner, "sklearn": run_sklearn,
     "sklearn_trainval": run_sklearn_trainval, "sklearn_search": run_sklearn_search,
 }
 
