@@ -417,7 +417,8 @@ def _zoo_variant(**options: Any) -> Callable[..., tuple[Any, dict[str, Any]]]:
 RUNNERS: dict[str, Callable[..., tuple[Any, dict[str, Any]]]] = {
     "zoo": run_zoo, "zoo_random": _zoo_variant(kind="random"), "zoo_bayesian": _zoo_variant(kind="bayesian"),
     "zoo_hyperband": _zoo_variant(kind="hyperband"), "zoo_refit": _zoo_variant(refit=True),
-    "zoo_no_pruning": _zoo_variant(prune=False), "optuna": run_optuna, "kerastuner": run_kerastuner, "sklearn": run_sklearn,
+    "zoo_no_pruning": _zoo_variant(prune=False), "optuna": run_optuna, "kerastuner": run_kerastuner,
+    "sklearn": run_sklearn,
     "sklearn_trainval": run_sklearn_trainval, "sklearn_search": run_sklearn_search,
 }
 

@@ -238,8 +238,8 @@ def step_tuning(tour: Tour) -> Card:
                 key="accuracy", higher=True,
                 line=f"{summary['trials']} trials ({summary['pruned']} pruned) in "
                      f"{summary['seconds']:.0f}s{versus}",
-                text=f"A random search over layers, neurons (equal or a pyramid), activation, dropout, learning "
-                     f"rate and batch size ({summary['trials']} trials, {summary['pruned']} pruned early, "
+                text=f"A {summary['tuner']} search over layers, neurons (equal or a pyramid), activation, dropout, "
+                     f"learning rate and batch size ({summary['trials']} trials, {summary['pruned']} pruned early, "
                      f"{summary['seconds']:.0f} s). Trial one is the untuned default "
                      f"(validation {_score(summary['default_score'])}); the best trial reached "
                      f"{_score(summary['best_score'])}. Best: {best}.")
