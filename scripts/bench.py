@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 import bench_engine as benchmark  # scripts/ is on sys.path when this file runs
+
 from zoo.utils.files import write_atomic, write_json
 
 

@@ -93,8 +93,8 @@ class Split:
 
 def load_split(name: str, seed: int) -> Split:
     """Loads `name` exactly as ``zoo tune`` does and holds out the zoo's validation tail."""
-    from zoo.training.pipeline import split_validation
     from zoo.data.tasks import prepare
+    from zoo.training.pipeline import split_validation
 
     data = prepare("mlp", name, seed=seed)
     (x_tr, y_tr), (x_val, y_val) = split_validation(data.x_train, data.y_train, VALIDATION_FRACTION)

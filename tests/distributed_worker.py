@@ -22,9 +22,10 @@ def _two_logical_cpus():
 def replicas(out):
     """Every registered model on a 2-replica MirroredStrategy; then 2 replicas vs 1."""
     _two_logical_cpus()
+    from helpers import targets_for
+
     import zoo
     from zoo import registry
-    from helpers import targets_for
 
     strategy = zoo.get_strategy("mirrored")
     report = {"replicas": strategy.num_replicas_in_sync, "models": {}}
@@ -76,6 +77,7 @@ def worker(out):
 def jax_devices(out):
     """On JAX with two CPU devices the zoo trains under keras.distribution.DataParallel."""
     import keras
+
     import zoo
 
     model = zoo.mlp((6,), task="regression", units=8, seed=0)

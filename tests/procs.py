@@ -69,8 +69,10 @@ def csv_rows(path):
         return list(csv.DictReader(f))
 
 
-def kill_then_rerun(args, env, logs, progress, *, minimum, total, timeout=180):
-    """Starts `args`, SIGKILLs it once `progress()` reaches `minimum` (of `total`), runs it again.
+def kill_then_rerun(args, env, logs, progress, *, minimum, total, timeout=180, sig=signal.SIGKILL):
+    """Starts `args`, sends `sig` once `progress()` reaches `minimum` (of `total`), runs it again.
+
+    With SIGTERM the first run must stop by itself, exit 143 and say how to resume.
 
     Returns:
         The progress at the kill. The rerun must exit 0 within `timeout` seconds.
@@ -78,7 +80,12 @@ def kill_then_rerun(args, env, logs, progress, *, minimum, total, timeout=180):
     with processes() as start:
         first = start(args, env, logs / "first.log")
         assert wait_for(lambda: progress() >= minimum or first.poll() is not None, timeout=120)
-        os.killpg(first.pid, signal.SIGKILL)
+        if sig == signal.SIGTERM:
+            first.send_signal(signal.SIGTERM)
+            assert first.wait(timeout=60) == 143, (logs / "first.log").read_text()[-2000:]
+            assert "terminated (SIGTERM); run the same command again to resume" in (logs / "first.log").read_text()
+        else:
+            os.killpg(first.pid, sig)
         first.wait(timeout=30)
         done = progress()
         assert minimum <= done < total, f"killed mid-run, not at {done}/{total}"

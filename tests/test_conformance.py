@@ -8,10 +8,10 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from helpers import targets_for
 
 import zoo
 from zoo import registry
-from helpers import targets_for
 
 MODELS = zoo.list_models()
 BACKEND = keras.backend.backend()

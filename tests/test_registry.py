@@ -2,10 +2,11 @@
 
 import subprocess
 import sys
+
 import pytest
+
 import zoo
 from zoo import registry
-
 
 DOCUMENTED = ["cnn", "logistic_regression", "lstm", "mcculloch_pitts", "mlp", "mnist_mlp", "neuron", "perceptron",
               "simple_rnn", "transfer"]

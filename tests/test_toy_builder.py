@@ -6,8 +6,8 @@ conformance checks, `tuning.hypermodel` and `zoo train`'s data preparation, and 
 
 import keras_tuner as kt
 import pytest
-
 import test_conformance as conformance
+
 import tuning
 import zoo
 from tuning.spaces import search_space

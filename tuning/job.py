@@ -12,8 +12,15 @@ from typing import Any
 
 from tuning.hypermodels import hypermodel
 from tuning.plots import plot_trials
-from tuning.search import collect, current_role, make_tuner, run_search, stepped_learning_rate
+from tuning.search import (
+    collect,
+    current_role,
+    make_tuner,
+    run_search,
+    stepped_learning_rate,
+)
 from zoo import registry
+from zoo.utils.files import folder_lock
 from zoo.utils.validation import check_choice, check_int, invalid_value
 
 ROLES = ("alone", "chief", "worker")
@@ -107,6 +114,20 @@ def tune(
 
     data = prepare(architecture, dataset, seed=seed)
     hm = hypermodel(architecture, seed=seed, **{**data.builder_kwargs, **fixed})
+    # One search per project folder; a chief and its workers share it, each worker under its id.
+    role = current_role()
+    holder = "run" if role != "worker" else f"worker-{os.environ.get('KERASTUNER_TUNER_ID', '')}"
+    with folder_lock(os.path.join(out, architecture), holder=holder):
+        return _search(architecture, data, hm, dataset=dataset, kind=kind, trials=trials, epochs=epochs,
+                       batch_size=batch_size, patience=patience, seed=seed, out=out, overwrite=overwrite,
+                       verbose=verbose, time_budget=time_budget, refit=refit, prune=prune, fixed=fixed,
+                       baseline_scores=baseline_scores, test_scores=test_scores)
+
+
+def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, trials: int, epochs: int,
+            batch_size: int | None, patience: int | None, seed: int, out: str, overwrite: bool, verbose: int,
+            time_budget: Any, refit: bool, prune: bool, fixed: dict[str, Any], baseline_scores: Any,
+            test_scores: Any) -> dict[str, Any]:
     tuner = make_tuner(kind, hm, max_trials=trials, max_epochs=epochs, directory=out, project_name=architecture,
                        seed=seed, overwrite=overwrite, time_budget=time_budget, prune=prune,
                        hyperparameters=stepped_learning_rate() if kind == "grid" and "learning_rate" not in fixed
@@ -146,8 +167,8 @@ def _default_model(tuner: Any, result: Any) -> Any:
 
 def _report(folder: str, result: Any, data: Any, architecture: str, dataset: str, kind: str, seconds: float,
             test_scores: Any, baseline_scores: Any, default_model: Any) -> dict[str, Any]:
-    from zoo.utils.files import write_json
     from zoo.models.saving import save_model
+    from zoo.utils.files import write_json
 
     print("\n" + result.format_table())
     summary: dict[str, Any] = {

@@ -28,7 +28,14 @@ import numpy as np
 from tuning.engine import ORACLES, MedianPruner, ZooTuner, read_trial_files, sort_key
 from tuning.hypermodels import ZooHyperModel
 from zoo.utils.files import write_csv, write_json
-from zoo.utils.validation import check_bool, check_duration, check_float, check_int, invalid_type, invalid_value
+from zoo.utils.validation import (
+    check_bool,
+    check_duration,
+    check_float,
+    check_int,
+    invalid_type,
+    invalid_value,
+)
 
 _MAXIMISE = ("accuracy", "auc", "precision", "recall")
 _FINISHED = ("COMPLETED", "FAILED", "INVALID")

@@ -25,8 +25,8 @@ from zoo.models.saving import load_model, save_model
 from zoo.registry import build, describe, list_models, register
 from zoo.runtime.distribute import get_distribution, get_strategy
 from zoo.training import pipeline
-from zoo.training.pipeline import fit
 from zoo.training.job import train
+from zoo.training.pipeline import fit
 from zoo.viz import diagrams, plots
 
 __version__ = "0.1.0"

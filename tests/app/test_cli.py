@@ -1,7 +1,7 @@
 """The `zoo` command in process: build, bad arguments, any unexpected error as one line."""
 
-from zoo.app import cli
 from zoo import registry
+from zoo.app import cli
 
 
 def test_cli_build_prints_summary_and_head(capsys, tmp_path):

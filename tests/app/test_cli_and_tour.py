@@ -2,10 +2,11 @@
 
 import subprocess
 import sys
+
 import pytest
-import zoo
 from procs import zoo_cmd, zoo_env
 
+import zoo
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from procs import free_port, processes, wait_for, zoo_env
 
 import zoo
 from zoo.runtime import distribute
-from procs import free_port, processes, wait_for, zoo_env
 
 WORKER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "distributed_worker.py")
 

@@ -1,6 +1,7 @@
 """The speed benchmark's engine (scripts/bench_engine.py): exact hand-written twins, rates and ratios."""
 
 import pytest
+
 import zoo
 
 

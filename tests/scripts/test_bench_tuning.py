@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from procs import zoo_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

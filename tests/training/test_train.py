@@ -1,11 +1,14 @@
 """`zoo.train`: files, scores, the head from the data, and resume after a kill."""
 
 import json
+import signal
+import subprocess
+
 import numpy as np
 import pytest
-import zoo
 from procs import csv_rows, kill_then_rerun, zoo_cmd, zoo_env
 
+import zoo
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -41,13 +44,35 @@ def _epochs(path):
 
 
 @pytest.mark.slow
-def test_zoo_train_resumes_from_the_last_finished_epoch_after_a_kill(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_zoo_train_resumes_from_the_last_finished_epoch_after_a_kill(tmp_path, sig):
     args = zoo_cmd("train", "mlp", "--dataset", "digits", "--epochs", 12, "--batch-size", 4, "--patience", 100,
                    "--out", tmp_path / "out")
     history = tmp_path / "out" / "mlp" / "history.csv"
-    done = kill_then_rerun(args, zoo_env(tmp_path), tmp_path, lambda: len(_epochs(history)), minimum=3, total=12)
+    done = kill_then_rerun(args, zoo_env(tmp_path), tmp_path, lambda: len(_epochs(history)), minimum=3, total=12,
+                           sig=sig)
     log = (tmp_path / "second.log").read_text()
     assert f"Epoch {done + 1}/12" in log and "Epoch 1/12" not in log, "resumed, not restarted"
     epochs = sorted(set(_epochs(history)))
     assert epochs == list(range(12))
     assert json.loads((tmp_path / "out" / "mlp" / "metrics.json").read_text())["epochs"] == 12
+
+
+@pytest.mark.slow
+def test_a_second_run_on_the_same_folder_is_refused_at_once(tmp_path):
+    from procs import processes, wait_for
+
+    args = zoo_cmd("train", "mlp", "--dataset", "digits", "--epochs", 500, "--batch-size", 4, "--patience", 500,
+                   "--out", tmp_path / "out")
+    history = tmp_path / "out" / "mlp" / "history.csv"
+    with processes() as start:
+        first = start(args, zoo_env(tmp_path), tmp_path / "first.log")
+        assert wait_for(lambda: len(_epochs(history)) >= 1 or first.poll() is not None, timeout=120)
+        second = subprocess.run(args, env=zoo_env(tmp_path), capture_output=True, text=True, timeout=120)
+        assert first.poll() is None, "the first run goes on"
+    assert second.returncode == 2
+    errors = [line for line in second.stderr.splitlines() if "error" in line]
+    assert errors == [f"zoo train: error: the folder '{tmp_path / 'out' / 'mlp'}' is in use by another zoo run "
+                      f"(pid {first.pid}: zoo train mlp --dataset digits); wait for it to finish or use another "
+                      "output folder"], second.stderr
+    assert "Epoch" not in second.stderr + second.stdout, "refused before any training"

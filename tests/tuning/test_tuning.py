@@ -2,13 +2,22 @@
 
 import csv
 import json
+import signal
 
 import keras_tuner as kt
 import pytest
+from procs import (
+    csv_rows,
+    free_port,
+    kill_then_rerun,
+    processes,
+    wait_for,
+    zoo_cmd,
+    zoo_env,
+)
 
 import tuning
 import zoo
-from procs import csv_rows, free_port, kill_then_rerun, processes, wait_for, zoo_cmd, zoo_env
 from tuning.search import best_row
 
 # Fixed arguments that make each architecture's default build offline.
@@ -215,7 +224,8 @@ def test_one_seed_gives_the_same_trials_and_scores_twice(tmp_path):
 
 
 @pytest.mark.slow
-def test_zoo_tune_resumes_after_a_kill_without_repeating_trials(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_zoo_tune_resumes_after_a_kill_without_repeating_trials(tmp_path, sig):
     args = zoo_cmd("tune", "mlp", "--trials", 4, "--epochs", 3, "--out", tmp_path / "out", "--seed", 0)
     table = tmp_path / "out" / "mlp" / "trials.csv"
     snapshot = {}
@@ -224,7 +234,7 @@ def test_zoo_tune_resumes_after_a_kill_without_repeating_trials(tmp_path):
         snapshot.update({r["trial_id"]: r for r in csv_rows(table)})
         return len(snapshot)
 
-    kill_then_rerun(args, zoo_env(tmp_path), tmp_path, finished, minimum=2, total=4)
+    kill_then_rerun(args, zoo_env(tmp_path), tmp_path, finished, minimum=2, total=4, sig=sig)
     before = dict(snapshot)
     after = {r["trial_id"]: r for r in csv_rows(table)}
     assert len(after) == 4 and all(r["status"] == "COMPLETED" for r in after.values())

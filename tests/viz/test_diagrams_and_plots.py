@@ -1,13 +1,13 @@
 """Diagrams for every registered model, `zoo plot`, and the plots (derivatives against the notes)."""
 
 import os
+
 import numpy as np
 import pytest
-import zoo
-from zoo.viz import diagrams
-from zoo.viz import plots
-from zoo import registry
 
+import zoo
+from zoo import registry
+from zoo.viz import diagrams, plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

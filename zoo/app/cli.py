@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import importlib.util
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from zoo import registry
-from zoo.utils.validation import check_duration
 from zoo.data.tasks import DATASETS
+from zoo.utils.validation import check_duration
 
 
 def _parse_assignment(text: str) -> tuple[str, Any]:
@@ -303,19 +306,46 @@ def _import_tensorflow_quietly() -> None:
         os.close(saved)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler, ``docker stop``, ``kill``), handled as Ctrl-C is."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM stops it the way Ctrl-C does (in the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the `zoo` command; returns its exit status."""
+    """Runs the `zoo` command; returns its exit status.
+
+    Ctrl-C (exit 130) and SIGTERM (exit 143) stop a long command with one line; the same
+    command run again resumes where it stopped.
+    """
     try:
         args = make_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        if args.func not in (cmd_list, cmd_describe):
-            _import_tensorflow_quietly()
-        return args.func(args)
-    except KeyboardInterrupt:
-        print(f"zoo {args.command}: interrupted; run the same command again to resume", file=sys.stderr)
-        return 130
+        with _sigterm_as_interrupt():
+            if args.func not in (cmd_list, cmd_describe):
+                _import_tensorflow_quietly()
+            return args.func(args)
+    except KeyboardInterrupt as stop:
+        how, status = ("terminated (SIGTERM)", 143) if isinstance(stop, Terminated) else ("interrupted", 130)
+        print(f"zoo {args.command}: {how}; run the same command again to resume", file=sys.stderr)
+        return status
     except (ValueError, TypeError, KeyError, OSError, RuntimeError, ImportError) as err:
         message = " ".join(str(err).split()) or type(err).__name__
         print(f"zoo {args.command}: error: {message}", file=sys.stderr)

@@ -20,7 +20,6 @@ import numpy as np
 from zoo import registry
 
 
-
 @dataclass
 class Card:
     """One model's card on the tour's page.
@@ -139,9 +138,9 @@ def step_neurons(tour: Tour) -> list[Card]:
 
 def step_boundaries(tour: Tour) -> Card:
     """The perceptron rule on AND and XOR, and an MLP on XOR and two moons."""
-    import zoo
     from sklearn.datasets import make_moons
 
+    import zoo
     from zoo.viz.plots import plot_decision_boundaries
     from zoo.viz.report import head_summary
 
@@ -185,8 +184,8 @@ def _train_step(architecture: str, dataset: str, epochs: int, text: str, **kwarg
 
 def step_lstm(tour: Tour) -> Card:
     import zoo
-    from zoo.models.heads import head_for
     from zoo.data.tasks import TaskData
+    from zoo.models.heads import head_for
     from zoo.training.job import fit_and_record
 
     shape = (20, 4) if tour.quick else (100, 10)
@@ -202,8 +201,8 @@ def step_lstm(tour: Tour) -> Card:
 
 def step_transfer(tour: Tour) -> Card:
     import zoo
-    from zoo.models.heads import head_for
     from zoo.data.tasks import TaskData
+    from zoo.models.heads import head_for
     from zoo.training.job import fit_and_record
 
     (x, y), (xt, yt) = zoo.data.datasets.digits(seed=tour.seed)
@@ -291,10 +290,13 @@ def run(*, quick: bool = False, out: str = "out/tour", seed: int = 0) -> int:
     Returns:
         0 when every step ran, else 1.
     """
+    from zoo.utils.files import folder_lock
+
     start = time.perf_counter()
     tour = Tour(out, quick, seed)
-    tour.run(STEPS)
-    page = write_index(tour, time.perf_counter() - start)
+    with folder_lock(out):  # one tour per folder
+        tour.run(STEPS)
+        page = write_index(tour, time.perf_counter() - start)
     print(f"\nTour finished in {time.perf_counter() - start:.0f}s: {len(tour.cards)} cards, "
           f"{len(tour.failures)} failed step(s){': ' + ', '.join(tour.failures) if tour.failures else ''}.")
     print(f"Open {os.path.abspath(page)} in a browser.")

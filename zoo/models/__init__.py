@@ -1,4 +1,7 @@
-"""Architecture families; importing this package registers every builder."""
+"""What a model is: heads, initializers, custom layers, preprocessing, size budget, saving, and one
+module per architecture family (a trunk with thin registered variants). Importing this package
+registers every builder.
+"""
 
 from zoo.models.convolutional import cnn
 from zoo.models.dense import mlp, mnist_mlp

@@ -9,9 +9,9 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from zoo.utils.lazy import keras
 from zoo.models.heads import Head
 from zoo.models.initializers import initializer_for
+from zoo.utils.lazy import keras
 from zoo.utils.validation import check_choice, check_float, invalid_type
 
 OPTIMIZERS = {

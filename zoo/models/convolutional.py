@@ -6,14 +6,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from zoo.models import budget
-from zoo.runtime import distribute
-from zoo.utils.lazy import keras
 from zoo.models._base import check_common, finish, head_output, shared_args
 from zoo.models.dense import dense_stack
 from zoo.models.heads import resolve_head
 from zoo.models.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
-from zoo.utils.validation import check_choice, check_int, check_int_tuple, check_shape, invalid_value
+from zoo.runtime import distribute
+from zoo.utils.lazy import keras
+from zoo.utils.validation import (
+    check_choice,
+    check_int,
+    check_int_tuple,
+    check_shape,
+    invalid_value,
+)
 
 PADDINGS = ("valid", "same")
 

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from zoo.models import budget
-from zoo.runtime import distribute
-from zoo.utils.lazy import keras
 from zoo.models._base import Seeds, check_common, finish, head_output, shared_args
 from zoo.models.heads import resolve_head
 from zoo.models.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
+from zoo.runtime import distribute
+from zoo.utils.lazy import keras
 from zoo.utils.validation import check_choice, check_int, check_per_layer, check_shape
 
 # SELU's self-normalisation survives only AlphaDropout, which keeps mean and variance.

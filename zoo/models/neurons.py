@@ -8,15 +8,24 @@ from typing import Any
 
 import numpy as np
 
-from zoo.runtime import distribute
-from zoo.utils.lazy import keras
 from zoo.models._base import check_common, finish, shared_args
 from zoo.models.dense import dense_network
 from zoo.models.heads import Head, head_for
 from zoo.models.initializers import initializer_for
 from zoo.registry import register
+from zoo.runtime import distribute
 from zoo.runtime.compile import compile_defaults
-from zoo.utils.validation import check_bool, check_choice, check_float, check_int, check_name, check_shape, invalid_type, invalid_value
+from zoo.utils.lazy import keras
+from zoo.utils.validation import (
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_name,
+    check_shape,
+    invalid_type,
+    invalid_value,
+)
 
 # A neuron's loss follows its activation: probabilities get cross-entropy, anything else MSE.
 _NEURON_TASK = {"sigmoid": "binary", "linear": "regression", "tanh": "regression",

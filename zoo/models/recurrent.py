@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from zoo.runtime import distribute
-from zoo.utils.lazy import keras
 from zoo.models._base import check_common, finish, head_output, shared_args
 from zoo.models.heads import resolve_head
 from zoo.models.initializers import HIDDEN_ACTIVATIONS, initializer_for
 from zoo.registry import register
-from zoo.utils.validation import check_bool, check_choice, check_int, check_per_layer, check_shape
+from zoo.runtime import distribute
+from zoo.utils.lazy import keras
+from zoo.utils.validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_per_layer,
+    check_shape,
+)
 
 # Layer class and layer-name prefix per cell type.
 _CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM"}

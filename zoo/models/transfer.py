@@ -6,15 +6,21 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from zoo.utils import network as _network
-from zoo.runtime import distribute
 from zoo.models import preprocessing as prep
-from zoo.utils.lazy import keras
 from zoo.models._base import check_common, finish, head_output, shared_args
 from zoo.models.dense import dense_stack
 from zoo.models.heads import resolve_head
 from zoo.registry import register
-from zoo.utils.validation import check_float, check_int, check_shape, invalid_type, invalid_value
+from zoo.runtime import distribute
+from zoo.utils import network as _network
+from zoo.utils.lazy import keras
+from zoo.utils.validation import (
+    check_float,
+    check_int,
+    check_shape,
+    invalid_type,
+    invalid_value,
+)
 
 NOTES_INPUT_SHAPE = (32, 32, 3)
 # Smallest input side each keras.applications model accepts; 32 for the rest.

@@ -20,8 +20,15 @@ from zoo import registry
 from zoo.data.tasks import TaskData, baseline_scores, prepare
 from zoo.models.heads import Head
 from zoo.runtime import distribute
-from zoo.utils.files import write_json
-from zoo.utils.validation import check_bool, check_choice, check_float, check_int, invalid_type, invalid_value
+from zoo.utils.files import folder_lock, write_json
+from zoo.utils.validation import (
+    check_bool,
+    check_float,
+    check_int,
+    invalid_type,
+    invalid_value,
+)
+
 
 def test_scores(model: Any, data: TaskData) -> dict[str, float]:
     """The model's `evaluate` scores on the test split, plus ``mse`` for regression."""
@@ -128,17 +135,31 @@ def train(
     check_bool("tensorboard", tensorboard)
     if not isinstance(out, (str, os.PathLike)):
         raise invalid_type("out", "a folder path", out)
-    # Before any TensorFlow op: a multi-worker strategy must configure the runtime first.
-    distribute.get_strategy()
-    data = prepare(architecture, dataset, task=task, seed=seed)
     folder = os.path.join(os.fspath(out), architecture)
     if os.path.isfile(folder):
         raise invalid_value("out", "must be a folder, but a file is in the way", folder)
-    model = registry.build(architecture, **{**data.builder_kwargs, **_seed_kwarg(architecture, seed),
-                                            **builder_kwargs})
-    return fit_and_record(model, data, folder, epochs=epochs, batch_size=batch_size, seed=seed, patience=patience,
-                          validation_split=validation_split, tensorboard=tensorboard, verbose=verbose,
-                          callbacks=callbacks, title=f"{architecture} on {dataset}")
+    # One run per folder, checked before any work; the workers of a multi-worker run share it,
+    # each under its own task.
+    with folder_lock(folder, holder=_lock_holder()):
+        # Before any TensorFlow op: a multi-worker strategy must configure the runtime first.
+        distribute.get_strategy()
+        data = prepare(architecture, dataset, task=task, seed=seed)
+        model = registry.build(architecture, **{**data.builder_kwargs, **_seed_kwarg(architecture, seed),
+                                                **builder_kwargs})
+        return fit_and_record(model, data, folder, epochs=epochs, batch_size=batch_size, seed=seed,
+                              patience=patience, validation_split=validation_split, tensorboard=tensorboard,
+                              verbose=verbose, callbacks=callbacks, title=f"{architecture} on {dataset}")
+
+
+def _lock_holder() -> str:
+    """``run`` for a single process; ``task-<n>`` for each worker of a ``TF_CONFIG`` cluster."""
+    import json
+
+    try:
+        task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task") or {}
+    except ValueError:
+        return "run"
+    return f"task-{task.get('type', 'worker')}-{task.get('index', 0)}" if task else "run"
 
 
 def fit_and_record(
@@ -176,8 +197,8 @@ def fit_and_record(
 
     import keras
 
-    from zoo.viz import plots
     from zoo.models.saving import save_model
+    from zoo.viz import plots
 
     os.makedirs(folder, exist_ok=True)
     files = {name: os.path.join(folder, name) for name in
@@ -228,7 +249,6 @@ def _fit_multi_worker(model: Any, data: TaskData, strategy: Any, *, epochs: int,
     zoo's custom loop trains instead, with the same validation split as `fit` (the last
     fraction) and no resume (BackupAndRestore needs `fit`)."""
     from zoo.training.multi_worker import fit_distributed
-
     from zoo.training.pipeline import split_validation
 
     (x, y), validation = split_validation(data.x_train, data.y_train, validation_split)

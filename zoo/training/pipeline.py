@@ -17,7 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from zoo.utils.validation import check_bool, check_float, check_int, invalid_type, invalid_value
+from zoo.utils.validation import (
+    check_bool,
+    check_float,
+    check_int,
+    invalid_type,
+    invalid_value,
+)
 
 # Backends on which `fit` feeds `dataset` rather than the arrays (measured, see the module doc).
 PIPELINE_BACKENDS = ("tensorflow",)

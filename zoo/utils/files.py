@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 
 def write_atomic(path: str, write: Callable[[str], None]) -> str:
     """Writes a file through a temporary sibling and a rename: never half a file.
+
+    The file gets the permissions a plain ``open()`` would give it (the user's umask).
 
     Args:
         path: The destination.
@@ -27,11 +31,19 @@ def write_atomic(path: str, write: Callable[[str], None]) -> str:
     os.close(fd)
     try:
         write(tmp)
+        # mkstemp creates 0600; the file gets what a plain open() would give (0666 less the umask).
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
 
 
 def write_json(path: str, data: Any) -> str:
@@ -51,3 +63,55 @@ def write_csv(path: str, rows: list[Mapping[str, Any]], columns: list[str]) -> s
             writer.writeheader()
             writer.writerows(rows)
     return write_atomic(path, dump)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str, *, holder: str = "run") -> Iterator[str]:
+    """Holds an exclusive lock on `folder` while one run writes there; a second run fails at once.
+
+    The lock is ``fcntl.flock`` on ``.<name>.zoo-<holder>.lock`` beside the folder (so that
+    a run may delete and recreate the folder itself, as ``overwrite`` does), released by the
+    kernel however the process ends, SIGKILL included, and removed when the run ends. The members of one distributed search share
+    a folder on purpose: each takes its own `holder` (the chief ``run``, each worker its id).
+
+    Args:
+        folder: The output folder.
+        holder: Who holds the lock: runs with the same `holder` exclude each other.
+
+    Yields:
+        The lock file's path.
+
+    Raises:
+        RuntimeError: If another process holds it; the message names the folder and that process.
+    """
+    import fcntl
+
+    folder = os.path.abspath(folder)
+    os.makedirs(os.path.dirname(folder), exist_ok=True)
+    path = os.path.join(os.path.dirname(folder), f".{os.path.basename(folder)}.zoo-{holder}.lock")
+    while True:
+        handle = open(path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            other = handle.read().strip() or "another process"
+            handle.close()
+            raise RuntimeError(f"the folder {folder!r} is in use by another zoo run ({other}); wait for it to "
+                               "finish or use another output folder") from None
+        try:  # the holder before us may have removed the file between our open and our lock
+            if os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        handle.close()
+    try:
+        handle.seek(0)
+        handle.truncate()
+        command = ["zoo" if a.endswith(("__main__.py", os.sep + "zoo")) else os.path.basename(a) for a in sys.argv[:5]]
+        handle.write(f"pid {os.getpid()}: {' '.join(command)}")
+        handle.flush()
+        yield path
+    finally:
+        os.remove(path)  # while still locked: nothing is left behind, and a late opener retries
+        handle.close()
