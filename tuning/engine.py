@@ -35,6 +35,7 @@ import numpy as np
 from keras_tuner.src.engine import trial as trial_module
 
 from zoo.utils.files import write_json
+from zoo.utils.signals import uninterrupted
 
 TRIAL_FILE = "zoo_trial.json"
 GC_EVERY = 5  # builds between full garbage collections
@@ -296,7 +297,8 @@ class ZooTuner(kt.Tuner):
             if best is None or sort_key(monitor.best_logs, self.oracle.objective) > best:
                 best = sort_key(monitor.best_logs, self.oracle.objective)
                 model.set_weights(monitor.best_weights)
-                model.save_weights(self._get_checkpoint_fname(trial.trial_id))
+                with uninterrupted():  # a resumed search must find whole checkpoints
+                    model.save_weights(self._get_checkpoint_fname(trial.trial_id))
             results.append(monitor.best_logs)
         record["metrics"] = {k: float(np.mean([r.get(k, math.nan) for r in results])) for k in results[0]}
         record["default"] = self.hypermodel.is_default(hp)

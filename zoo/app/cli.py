@@ -19,6 +19,7 @@ from typing import Any
 
 from zoo import registry
 from zoo.data.tasks import DATASETS
+from zoo.utils.signals import deliver
 from zoo.utils.validation import check_duration
 
 
@@ -310,21 +311,26 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (a scheduler, ``docker stop``, ``kill``), handled as Ctrl-C is."""
 
 
-def _raise_terminated(signum: int, frame: Any) -> None:
-    raise Terminated()
+def _interrupt(signum: int, frame: Any) -> None:
+    deliver(Terminated() if signum == signal.SIGTERM else KeyboardInterrupt())
 
 
 @contextlib.contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
-    """While a command runs, SIGTERM stops it the way Ctrl-C does (in the main thread only)."""
+    """While a command runs, SIGTERM stops it the way Ctrl-C does, and neither cuts a checkpoint write.
+
+    Both are raised at once, or after the `zoo.utils.signals.uninterrupted` write in progress.
+    Handlers can only be installed from the main thread; elsewhere Python's defaults stay.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

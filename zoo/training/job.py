@@ -21,6 +21,7 @@ from zoo.data.tasks import TaskData, baseline_scores, prepare
 from zoo.models.heads import Head
 from zoo.runtime import distribute
 from zoo.utils.files import folder_lock, write_json
+from zoo.utils.signals import uninterrupted
 from zoo.utils.validation import (
     check_bool,
     check_float,
@@ -210,7 +211,7 @@ def fit_and_record(
     keras.utils.set_random_seed(seed)
     # The CSV row of an epoch is written before its backup: a kill between the two repeats
     # that epoch (read_history keeps its last row) instead of losing its row.
-    cbs = [keras.callbacks.CSVLogger(files["history.csv"], append=True), keras.callbacks.BackupAndRestore(backup, double_checkpoint=True)]
+    cbs = [keras.callbacks.CSVLogger(files["history.csv"], append=True), _backup_and_restore(backup)]
     if patience is not None:
         cbs.insert(0, keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True))
     if tensorboard:
@@ -255,6 +256,18 @@ def _fit_multi_worker(model: Any, data: TaskData, strategy: Any, *, epochs: int,
     fit_distributed(model, x, y, strategy=strategy, epochs=epochs,
                     batch_size=batch_size, validation_data=validation, callbacks=callbacks,
                     verbose=0 if verbose == 0 else 2 if verbose == 2 else 1, seed=seed)
+
+
+def _backup_and_restore(backup: str) -> Any:
+    """Keras's `BackupAndRestore` (two generations), whose writes Ctrl-C and SIGTERM never cut in half."""
+    import keras
+
+    class BackupAndRestore(keras.callbacks.BackupAndRestore):
+        def _save_model(self) -> None:
+            with uninterrupted():  # an interrupt mid-write leaves weights that open but lack variables
+                super()._save_model()
+
+    return BackupAndRestore(backup, double_checkpoint=True)
 
 
 def _drop_unreadable_first_backup(backup: str) -> None:
