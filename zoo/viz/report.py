@@ -23,7 +23,7 @@ box-shadow:0 1px 3px rgba(0,0,0,.05)}
 .row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 .row figure{margin:0;flex:1 1 480px} .row figure.diagram{flex:0 1 340px} figure img{max-width:100%;border:1px solid #eee;border-radius:6px}
 figcaption{font-size:.85rem;color:#666}
-table{border-collapse:collapse;margin:.4rem 0} td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}
+table{border-collapse:collapse;margin:.4rem 0;display:block;max-width:100%;overflow-x:auto} td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}
 .ok{color:#1a7f37;font-weight:600} .bad{color:#b42318;font-weight:600}
 .diagram img{max-height:520px}
 pre{background:#f3f3f3;padding:.6rem;border-radius:6px;overflow-x:auto}
