@@ -21,7 +21,7 @@ from tuning.search import (
 )
 from zoo import registry
 from zoo.utils.files import folder_lock
-from zoo.utils.validation import check_choice, check_int, invalid_value
+from zoo.utils.validation import check_bool, check_choice, check_duration, check_int, invalid_value
 
 ROLES = ("alone", "chief", "worker")
 
@@ -109,6 +109,9 @@ def tune(
     check_choice("architecture", architecture, registry.list_tunable())
     trials = check_int("trials", trials, minimum=1)
     epochs = check_int("epochs", epochs, minimum=1)
+    time_budget = check_duration("time_budget", time_budget)
+    check_bool("refit", refit)
+    check_bool("prune", prune)
     from zoo.data.tasks import baseline_scores, prepare
     from zoo.training.job import test_scores
 

@@ -325,24 +325,26 @@ def best_row(rows: list[dict[str, Any]], objective: Any) -> dict[str, Any] | Non
     return max(ranked, key=lambda r: sort_key({**r.get("metrics", {}), objective.name: r["score"]}, objective))
 
 
+# The input-free score that matches each objective, by the loss that defines the task.
+_TASK_OF_LOSS = {"mean_squared_error": "regression", "sparse_categorical_crossentropy": "multiclass",
+                 "categorical_crossentropy": "multiclass", "binary_crossentropy": "binary"}
+_SCORE_OF_OBJECTIVE = {"val_loss": "mse", "val_accuracy": "accuracy", "val_binary_accuracy": "binary_accuracy"}
+
+
 def trivial_score(objective: str, loss: str, y_train: Any, y_val: Any) -> float | None:
-    """The validation score of a model that ignores its input (majority class, or the training mean).
+    """The validation score of a model that ignores its input (`zoo.data.tasks.input_free_scores`).
 
     None for objectives it is not defined for here (AUC, a classifier's loss, ...).
     """
-    y_train, y_val = np.asarray(y_train), np.asarray(y_val)
-    if objective == "val_loss" and loss == "mean_squared_error":
-        return float(np.mean((y_val - y_train.mean(axis=0)) ** 2))
-    if objective == "val_accuracy":
-        if loss == "categorical_crossentropy":
-            y_train, y_val = y_train.argmax(-1), y_val.argmax(-1)
-        values, counts = np.unique(y_train.reshape(len(y_train), -1), axis=0, return_counts=True)
-        majority = values[counts.argmax()]
-        return float(np.mean(np.all(y_val.reshape(len(y_val), -1) == majority, axis=1)))
-    if objective == "val_binary_accuracy":
-        majority = (y_train.mean(axis=0) >= 0.5).astype(y_val.dtype)
-        return float(np.mean(y_val == majority))
-    return None
+    from zoo.data.tasks import input_free_scores
+
+    task = _TASK_OF_LOSS.get(loss)
+    if task == "binary" and np.ndim(y_val) > 1 and np.shape(y_val)[-1] > 1:
+        task = "multilabel"
+    name = _SCORE_OF_OBJECTIVE.get(objective)
+    if task is None or name is None or (name == "mse") != (task == "regression"):
+        return None
+    return input_free_scores(task, y_train, y_val).get(name)
 
 
 def hopeless_rows(rows: list[dict[str, Any]], objective: Any, trivial: float | None) -> list[dict[str, Any]]:

@@ -402,3 +402,33 @@ def test_a_diverging_trial_is_failed_and_never_best(tmp_path):
     assert result.best_trial_id is None and result.best_model is None
     record = json.loads((tmp_path / "mlp" / f"trial_{result.trials[0]['trial_id']}" / "zoo_trial.json").read_text())
     assert record["nonfinite_at"] >= 1
+
+
+def test_hopeless_trials_are_measured_against_a_model_ignoring_its_input():
+    import numpy as np
+
+    from tuning.search import hopeless_rows, trivial_score
+
+    y_train, y_val = np.array([0, 0, 0, 1]), np.array([0, 1, 0, 0])
+    assert trivial_score("val_accuracy", "binary_crossentropy", y_train, y_val) == 0.75
+    assert trivial_score("val_loss", "mean_squared_error", np.array([1.0, 3.0]), np.array([2.0, 4.0])) == 2.0
+    assert trivial_score("val_auc", "binary_crossentropy", y_train, y_val) is None
+    assert trivial_score("val_loss", "binary_crossentropy", y_train, y_val) is None
+    rows = [_row("0", 0.95, 0.1), _row("1", 0.80, 0.4), _row("2", 0.20, 0.9), _row("3", 0.10, 0.9, "FAILED")]
+    # Halfway from the trivial 0.1 to the best 0.95 is 0.525: trial 2 never got there; failed trials are not scored.
+    assert [r["trial_id"] for r in hopeless_rows(rows, kt.Objective("val_accuracy", "max"), 0.1)] == ["2"]
+    losses = [_row("0", 1.0, 1.0), _row("1", 9.0, 9.0)]  # trivial MSE 10, best 1: the line is 5.5
+    assert [r["trial_id"] for r in hopeless_rows(losses, kt.Objective("val_loss", "min"), 10.0)] == ["1"]
+
+
+@pytest.mark.parametrize("kwargs, exc, argument", [
+    (dict(time_budget="soon"), ValueError, "time_budget"), (dict(time_budget=float("nan")), ValueError, "time_budget"),
+    (dict(time_budget=-5), ValueError, "time_budget"), (dict(refit="yes"), TypeError, "refit"),
+    (dict(prune=1), TypeError, "prune"),
+])
+def test_tune_refuses_its_new_options_before_any_work(kwargs, exc, argument, tmp_path):
+    from tuning.job import tune
+
+    with pytest.raises(exc, match=f"`{argument}`.*Received: {argument}="):
+        tune("mlp", out=str(tmp_path / "out"), **kwargs)
+    assert not (tmp_path / "out").exists()

@@ -146,18 +146,36 @@ def _outputs(y: np.ndarray) -> int | None:
 
 
 def baseline_scores(data: TaskData) -> dict[str, float]:
-    """The score of a model that ignores its input: the majority class, or the training mean.
+    """The score of a model that ignores its input on the test split: the majority class, or the training mean.
 
     Returns:
         ``{"accuracy": ...}`` for classification, ``{"mse": ..., "mae": ...}`` for regression.
     """
-    if data.head.task == "regression":
-        error = data.y_test - data.y_train.mean(axis=0)
+    return input_free_scores(data.head.task, data.y_train, data.y_test)
+
+
+def input_free_scores(task: str, y_train: Any, y_eval: Any) -> dict[str, float]:
+    """Scores on `y_eval` of predicting what `y_train` holds most: its majority class, or its mean.
+
+    Args:
+        task: The head's task.
+        y_train: The targets the constant prediction is taken from.
+        y_eval: The targets it is scored on (a test or validation split).
+
+    Returns:
+        ``{"accuracy": ...}`` for classification (whole rows must match; multilabel also gets
+        ``"binary_accuracy"``, per label), ``{"mse": ..., "mae": ...}`` for regression.
+    """
+    y, yt = np.asarray(y_train), np.asarray(y_eval)
+    if task == "regression":
+        error = yt - y.mean(axis=0)
         return {"mse": float(np.mean(error ** 2)), "mae": float(np.mean(np.abs(error)))}
-    y, yt = data.y_train, data.y_test
-    if y.ndim > 1 and data.head.task == "multiclass":  # one-hot rows
+    scores = {}
+    if task == "multilabel":
+        scores["binary_accuracy"] = float(np.mean(yt == (y.mean(axis=0) >= 0.5).astype(yt.dtype)))
+    if y.ndim > 1 and task == "multiclass":  # one-hot rows
         y, yt = y.argmax(-1), yt.argmax(-1)
     values, counts = np.unique(y, axis=0, return_counts=True)
     majority = values[counts.argmax()]
     hits = np.all(yt == majority, axis=tuple(range(1, yt.ndim))) if yt.ndim > 1 else yt == majority
-    return {"accuracy": float(np.mean(hits))}
+    return {"accuracy": float(np.mean(hits)), **scores}
