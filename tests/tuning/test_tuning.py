@@ -432,3 +432,24 @@ def test_tune_refuses_its_new_options_before_any_work(kwargs, exc, argument, tmp
     with pytest.raises(exc, match=f"`{argument}`.*Received: {argument}="):
         tune("mlp", out=str(tmp_path / "out"), **kwargs)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_refit_trains_the_best_configuration_on_training_and_validation_data(tmp_path, monkeypatch):
+    import zoo.training.pipeline
+
+    seen = []
+    real = zoo.training.pipeline.fit
+
+    def spy(model, x, y=None, **kwargs):
+        seen.append((len(x), kwargs["epochs"]))
+        return real(model, x, y, **kwargs)
+
+    monkeypatch.setattr(zoo.training.pipeline, "fit", spy)
+    x, y = _digits(200)
+    tuner = tuning.make_tuner("random", _mlp_hm(), max_trials=2, directory=tmp_path, seed=0)
+    result = tuning.run_search(tuner, x, y, epochs=3, refit=True)
+    best = next(t for t in result.trials if t["trial_id"] == result.best_trial_id)
+    assert result.refit and seen[:2] == [(160, 3), (160, 3)], "trials train on the training part"
+    assert seen[-1] == (200, best["best_epoch"]), "the refit sees all 200 samples for the best trial's epochs"
+    assert result.best_model.evaluate(x[:8], y[:8], verbose=0) is not None

@@ -34,12 +34,7 @@ def _announce(message: str) -> None:
     log.info(message)
 
 
-def tf_config_cluster() -> dict[str, Any]:
-    """The cluster that ``TF_CONFIG`` names ({} when unset).
-
-    Raises:
-        ValueError: When ``TF_CONFIG`` is not JSON.
-    """
+def _tf_config() -> dict[str, Any]:
     raw = os.environ.get("TF_CONFIG") or "{}"
     try:
         config = json.loads(raw)
@@ -47,7 +42,25 @@ def tf_config_cluster() -> dict[str, Any]:
         raise invalid_value("TF_CONFIG", "must be JSON with 'cluster' and 'task' keys", raw) from None
     if not isinstance(config, dict):
         raise invalid_value("TF_CONFIG", "must be a JSON object with 'cluster' and 'task' keys", raw)
-    return config.get("cluster") or {}
+    return config
+
+
+def tf_config_cluster() -> dict[str, Any]:
+    """The cluster that ``TF_CONFIG`` names ({} when unset).
+
+    Raises:
+        ValueError: When ``TF_CONFIG`` is not JSON.
+    """
+    return _tf_config().get("cluster") or {}
+
+
+def tf_config_task() -> dict[str, Any]:
+    """This process's task in ``TF_CONFIG`` (``{"type": ..., "index": ...}``; {} when unset).
+
+    Raises:
+        ValueError: When ``TF_CONFIG`` is not JSON.
+    """
+    return _tf_config().get("task") or {}
 
 
 def _requested(kind: str | None) -> tuple[str, str]:

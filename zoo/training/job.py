@@ -153,13 +153,8 @@ def train(
 
 
 def _lock_holder() -> str:
-    """``run`` for a single process; ``task-<n>`` for each worker of a ``TF_CONFIG`` cluster."""
-    import json
-
-    try:
-        task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task") or {}
-    except ValueError:
-        return "run"
+    """``run`` for a single process; ``task-<type>-<index>`` for each task of a ``TF_CONFIG`` cluster."""
+    task = distribute.tf_config_task()
     return f"task-{task.get('type', 'worker')}-{task.get('index', 0)}" if task else "run"
 
 
