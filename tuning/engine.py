@@ -34,7 +34,8 @@ import keras_tuner as kt
 import numpy as np
 from keras_tuner.src.engine import trial as trial_module
 
-from zoo.utils.files import write_json
+from zoo.training.backup import checkpoint_bytes
+from zoo.utils.files import ensure_free_space, write_json
 from zoo.utils.signals import uninterrupted
 
 TRIAL_FILE = "zoo_trial.json"
@@ -143,6 +144,25 @@ class TrialMonitor(_keras_callback_base()):  # type: ignore[misc]
             if self.pruner.should_prune(len(self.curve), best, self.curves, self.objective.direction):
                 self.pruned_at = len(self.curve)
                 self.model.stop_training = True
+
+
+def save_checkpoint(model: Any, path: str) -> None:
+    """Saves a trial's weights whole or not at all: space checked, a temporary sibling renamed, never interrupted.
+
+    KerasTuner writes its checkpoints in place; a kill or a full disk there leaves a file
+    that no resume can read (and h5py may crash the process).
+    """
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, ".tmp-" + os.path.basename(path))
+    with uninterrupted():
+        ensure_free_space(folder, checkpoint_bytes(model, path))
+        try:
+            model.save_weights(tmp, overwrite=True)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
 
 
 def read_trial_files(project_dir: str) -> dict[str, dict[str, Any]]:
@@ -297,8 +317,7 @@ class ZooTuner(kt.Tuner):
             if best is None or sort_key(monitor.best_logs, self.oracle.objective) > best:
                 best = sort_key(monitor.best_logs, self.oracle.objective)
                 model.set_weights(monitor.best_weights)
-                with uninterrupted():  # a resumed search must find whole checkpoints
-                    model.save_weights(self._get_checkpoint_fname(trial.trial_id))
+                save_checkpoint(model, self._get_checkpoint_fname(trial.trial_id))
             results.append(monitor.best_logs)
         record["metrics"] = {k: float(np.mean([r.get(k, math.nan) for r in results])) for k in results[0]}
         record["default"] = self.hypermodel.is_default(hp)

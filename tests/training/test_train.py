@@ -71,7 +71,7 @@ def test_a_second_run_on_the_same_folder_is_refused_at_once(tmp_path):
         second = subprocess.run(args, env=zoo_env(tmp_path), capture_output=True, text=True, timeout=120)
         assert first.poll() is None, "the first run goes on"
     assert second.returncode == 2
-    errors = [line for line in second.stderr.splitlines() if "error" in line]
+    errors = [line for line in second.stderr.splitlines() if line.startswith("zoo ")]
     assert errors == [f"zoo train: error: the folder '{tmp_path / 'out' / 'mlp'}' is in use by another zoo run "
                       f"(pid {first.pid}: zoo train mlp --dataset digits); wait for it to finish or use another "
                       "output folder"], second.stderr

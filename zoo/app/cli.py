@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import errno
 import importlib.util
 import os
 import signal
@@ -354,6 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except (ValueError, TypeError, KeyError, OSError, RuntimeError, ImportError) as err:
         message = " ".join(str(err).split()) or type(err).__name__
+        if isinstance(err, OSError) and err.errno == errno.ENOSPC and "no space left on the device" not in message:
+            where = os.path.dirname(os.path.abspath(err.filename)) if err.filename else getattr(args, "out", ".")
+            message = f"no space left on the device holding {where}; free some space and run the same command again"
         print(f"zoo {args.command}: error: {message}", file=sys.stderr)
         return 2
     except Exception as err:  # never a traceback: one line, the error's kind and text

@@ -21,7 +21,6 @@ from zoo.data.tasks import TaskData, baseline_scores, prepare
 from zoo.models.heads import Head
 from zoo.runtime import distribute
 from zoo.utils.files import folder_lock, write_json
-from zoo.utils.signals import uninterrupted
 from zoo.utils.validation import (
     check_bool,
     check_float,
@@ -194,19 +193,20 @@ def fit_and_record(
     import keras
 
     from zoo.models.saving import save_model
+    from zoo.training.backup import ZooBackupAndRestore, backup_and_restore
     from zoo.viz import plots
 
     os.makedirs(folder, exist_ok=True)
     files = {name: os.path.join(folder, name) for name in
              ("model.keras", "history.csv", "history.json", "history.png", "metrics.json")}
     backup = os.path.join(folder, "backup")
-    _drop_unreadable_first_backup(backup)
     if not os.path.isdir(backup) and os.path.exists(files["history.csv"]):
         os.remove(files["history.csv"])  # a fresh run, not a resumed one
     keras.utils.set_random_seed(seed)
     # The CSV row of an epoch is written before its backup: a kill between the two repeats
     # that epoch (read_history keeps its last row) instead of losing its row.
-    cbs = [keras.callbacks.CSVLogger(files["history.csv"], append=True), _backup_and_restore(backup)]
+    stop = StopOnNonFinite()
+    cbs = [keras.callbacks.CSVLogger(files["history.csv"], append=True), backup_and_restore(backup), stop]
     if patience is not None:
         cbs.insert(0, keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True))
     if tensorboard:
@@ -217,7 +217,7 @@ def fit_and_record(
     if distribute.is_multi_worker(strategy):
         _fit_multi_worker(model, data, strategy, epochs=epochs, batch_size=batch_size, seed=seed,
                           validation_split=validation_split, callbacks=[c for c in cbs + list(callbacks or [])
-                                                                       if not isinstance(c, keras.callbacks.BackupAndRestore)],
+                                                                       if not isinstance(c, ZooBackupAndRestore)],
                           verbose=verbose)
     else:
         from zoo.training.pipeline import fit
@@ -225,7 +225,9 @@ def fit_and_record(
         fit(model, data.x_train, data.y_train, epochs=epochs, batch_size=batch_size, seed=seed,
             validation_split=validation_split, callbacks=cbs + list(callbacks or []), verbose=verbose)
     seconds = time.perf_counter() - start
-    shutil.rmtree(backup, ignore_errors=True)
+    shutil.rmtree(backup, ignore_errors=True)  # a diverged run resumed would only diverge again
+    if stop.epoch is not None:
+        _refuse_non_finite(model, stop.epoch, files["model.keras"])
     history = read_history(files["history.csv"])
     save_model(model, files["model.keras"])
     write_json(files["history.json"], history)
@@ -253,32 +255,59 @@ def _fit_multi_worker(model: Any, data: TaskData, strategy: Any, *, epochs: int,
                     verbose=0 if verbose == 0 else 2 if verbose == 2 else 1, seed=seed)
 
 
-def _backup_and_restore(backup: str) -> Any:
-    """Keras's `BackupAndRestore` (two generations), whose writes Ctrl-C and SIGTERM never cut in half."""
+class DivergedError(RuntimeError):
+    """Training's loss became non-finite and no finite weights were left to save."""
+
+
+def _stop_callback_base() -> type:
     import keras
 
-    class BackupAndRestore(keras.callbacks.BackupAndRestore):
-        def _save_model(self) -> None:
-            with uninterrupted():  # an interrupt mid-write leaves weights that open but lack variables
-                super()._save_model()
-
-    return BackupAndRestore(backup, double_checkpoint=True)
+    return keras.callbacks.Callback
 
 
-def _drop_unreadable_first_backup(backup: str) -> None:
-    """A kill during the first epoch's backup leaves a broken file and no older one to fall
-    back on (later epochs have one: ``double_checkpoint``); then training starts afresh."""
-    weights = os.path.join(backup, "latest.weights.h5")
-    if not os.path.isfile(weights) or os.path.isfile(weights + ".bkp"):
-        return
-    import h5py
+class StopOnNonFinite(_stop_callback_base()):  # type: ignore[misc]
+    """Stops training at the first non-finite training or validation loss, and remembers the epoch (1-based)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.epoch: int | None = None
+        self._current = 0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._current = epoch + 1
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._check((logs or {}).get("loss"))
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        for name in ("loss", "val_loss"):
+            self._check((logs or {}).get(name))
+
+    def _check(self, value: Any) -> None:
+        if value is not None and self.epoch is None and not np.all(np.isfinite(np.asarray(value, dtype=float))):
+            self.epoch = self._current
+            self.model.stop_training = True
+
+
+def learning_rate_of(model: Any) -> float | None:
+    """The optimizer's current learning rate as a float (None without one)."""
+    rate = getattr(getattr(model, "optimizer", None), "learning_rate", None)
     try:
-        with h5py.File(weights, "r"):
-            return
-    except OSError:
-        print(f"[train] the backup in {backup} was cut off while being written; starting afresh", flush=True)
-        shutil.rmtree(backup, ignore_errors=True)
+        return float(np.asarray(rate))
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_non_finite(model: Any, epoch: int, target: str) -> None:
+    """After a non-finite loss: keep finite weights (the best epoch's, restored) or refuse to save."""
+    rate = learning_rate_of(model)
+    said = f"the loss became non-finite at epoch {epoch}" + ("" if rate is None else f" (learning_rate={rate:g})")
+    if all(np.all(np.isfinite(w)) for w in model.get_weights()):
+        print(f"[train] {said}; training stopped there and the model keeps its best finite epoch's weights",
+              flush=True)
+        return
+    raise DivergedError(f"{said}, so training stopped and the weights are not finite: {target} was not "
+                        "saved; run again with a smaller learning rate (for example a tenth of it)")
 
 
 def _seed_kwarg(architecture: str, seed: int) -> dict[str, int]:

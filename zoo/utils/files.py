@@ -4,12 +4,77 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
+import glob
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+
+class NoSpaceError(OSError):
+    """The device holding a run's folder is full; what was on disk before is left whole."""
+
+    def __init__(self, folder: str, needed: int | None = None, free: int | None = None) -> None:
+        detail = "" if needed is None else f" (needs about {_size(needed)}, {_size(free or 0)} free)"
+        super().__init__(errno.ENOSPC, f"no space left on the device holding {folder}{detail}; free some space "
+                         "and run the same command again to resume")
+        self.folder = folder
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+class DamagedStateError(RuntimeError):
+    """A file a resume depends on cannot be read; the message names it and the way out."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
+
+
+def ensure_free_space(folder: str, needed: int) -> None:
+    """Raises `NoSpaceError` unless the device holding `folder` has `needed` bytes free, plus a margin.
+
+    Checked before a checkpoint is written: HDF5 writers crash (even with SIGSEGV) when a
+    write fails half-way, so a full disk must be found before they start.
+    """
+    free = shutil.disk_usage(folder).free
+    if free < needed + max(needed // 10, 64 * 1024):
+        raise NoSpaceError(folder, needed, free)
+
+
+def remove_stale_temporaries(folder: str) -> list[str]:
+    """Removes the ``.tmp-*`` files a killed run left anywhere under `folder`; returns their paths.
+
+    Call it only while holding the folder's lock with no other member of the run active.
+    """
+    stale = glob.glob(os.path.join(glob.escape(folder), "**", ".tmp-*"), recursive=True)
+    for path in stale:
+        with contextlib.suppress(OSError):
+            (shutil.rmtree if os.path.isdir(path) else os.remove)(path)
+    return stale
+
+
+def _other_holders_active(own: str) -> bool:
+    """Whether another member of the same run (another holder's lock file beside `own`) is running."""
+    import fcntl
+
+    prefix = os.path.basename(own).rsplit(".zoo-", 1)[0] + ".zoo-"
+    for other in glob.glob(os.path.join(glob.escape(os.path.dirname(own)), glob.escape(prefix) + "*.lock")):
+        if other == own:
+            continue
+        try:
+            with open(other) as handle:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            continue
+    return False
 
 
 def write_atomic(path: str, write: Callable[[str], None]) -> str:
@@ -30,7 +95,12 @@ def write_atomic(path: str, write: Callable[[str], None]) -> str:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
     os.close(fd)
     try:
-        write(tmp)
+        try:
+            write(tmp)
+        except OSError as err:
+            if err.errno == errno.ENOSPC:
+                raise NoSpaceError(folder) from err
+            raise
         # mkstemp creates 0600; the file gets what a plain open() would give (0666 less the umask).
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
@@ -111,6 +181,11 @@ def folder_lock(folder: str, *, holder: str = "run") -> Iterator[str]:
         command = ["zoo" if a.endswith(("__main__.py", os.sep + "zoo")) else os.path.basename(a) for a in sys.argv[:5]]
         handle.write(f"pid {os.getpid()}: {' '.join(command)}")
         handle.flush()
+        if os.path.isdir(folder) and not _other_holders_active(path):
+            stale = remove_stale_temporaries(folder)
+            if stale:
+                print(f"[zoo] removed {len(stale)} unfinished temporary file(s) a killed run left in {folder}",
+                      flush=True)
         yield path
     finally:
         os.remove(path)  # while still locked: nothing is left behind, and a late opener retries
