@@ -34,8 +34,9 @@ import keras_tuner as kt
 import numpy as np
 from keras_tuner.src.engine import trial as trial_module
 
+from tuning.distributed import LEASE, LeaseKeeper, StopOnLostChief, ZooOracleClient, is_worker, serve
 from zoo.training.backup import checkpoint_bytes
-from zoo.utils.files import ensure_free_space, write_json
+from zoo.utils.files import DamagedStateError, ensure_free_space, write_json
 from zoo.utils.signals import uninterrupted
 
 TRIAL_FILE = "zoo_trial.json"
@@ -146,6 +147,12 @@ class TrialMonitor(_keras_callback_base()):  # type: ignore[misc]
                 self.model.stop_training = True
 
 
+def write_state(path: str, state: dict[str, Any]) -> None:
+    """Writes KerasTuner state (``oracle.json``, ``trial.json``, the tuner's) atomically, never interrupted."""
+    with uninterrupted():
+        write_json(path, state)
+
+
 def save_checkpoint(model: Any, path: str) -> None:
     """Saves a trial's weights whole or not at all: space checked, a temporary sibling renamed, never interrupted.
 
@@ -177,11 +184,14 @@ def read_trial_files(project_dir: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-class ZooOracle:
+class ZooOracle(LeaseKeeper):
     """Mixed into a KerasTuner oracle: the default configuration first, ``max_trials`` and a time budget honoured.
 
-    Attributes set by `tuning.make_tuner`: ``time_budget`` (seconds or None) and
-    ``budget_start`` (``time.time()`` when the search started).
+    It also keeps the leases of a chief/worker search (`tuning.distributed.LeaseKeeper`)
+    and, on resume, repairs what a kill or a user left damaged (`reload`).
+
+    Attributes set by `tuning.make_tuner`: ``time_budget`` (seconds or None),
+    ``budget_start`` (``time.time()`` when the search started) and ``lease``.
     """
 
     time_budget: float | None = None
@@ -212,6 +222,9 @@ class ZooOracle:
 
     @kt.synchronized
     def create_trial(self, tuner_id: str) -> Any:
+        self.heard_from(tuner_id)
+        if tuner_id in self.ongoing_trials:  # a heartbeat, or a restarted worker taking its trial back
+            return super().create_trial(tuner_id)
         if tuner_id not in self.ongoing_trials and not self._retry_queue:
             left = self.seconds_left()
             if left is not None and left < self.typical_trial_seconds():
@@ -221,7 +234,111 @@ class ZooOracle:
                           f"(about {self.typical_trial_seconds():.0f}s); starting no more trials", flush=True)
                 self.tuner_ids.discard(tuner_id)
                 return trial_module.Trial(self.get_space(), status=trial_module.TrialStatus.STOPPED)
-        return super().create_trial(tuner_id)
+        trial = super().create_trial(tuner_id)
+        if trial.status == trial_module.TrialStatus.STOPPED and self.others_running(tuner_id):
+            # Trials still run elsewhere: one may come back (its worker lost), so this worker waits.
+            self.tuner_ids.add(tuner_id)
+            return trial_module.Trial(self.get_space(), status=trial_module.TrialStatus.IDLE)
+        return trial
+
+    def save(self) -> None:
+        """KerasTuner's oracle state, written whole (KerasTuner writes it in place: a kill empties it)."""
+        write_state(self._get_oracle_fname(), self.get_state())
+
+    def _save_trial(self, trial: Any) -> None:
+        write_state(os.path.join(self._get_trial_dir(trial.trial_id), "trial.json"), trial.get_state())
+
+    @kt.synchronized
+    def end_trial(self, trial: Any) -> None:
+        if trial.trial_id in self.end_order:  # ended before (in one process the trial object is shared)
+            # A worker thought lost finished after all, and another ran the trial too: keep the first result.
+            print(f"[tune] trial {trial.trial_id} finished twice (its first worker was thought lost); "
+                  "the first result is kept", flush=True)
+            for tuner_id in [t for t, running in self.ongoing_trials.items() if running.trial_id == trial.trial_id]:
+                self.ongoing_trials.pop(tuner_id)
+            return
+        if trial.trial_id in self._retry_queue:  # given back after a missed lease, yet finished: not run again
+            self._retry_queue.remove(trial.trial_id)
+        super().end_trial(trial)
+        # KerasTuner saves the oracle before it drops the trial from the ongoing ones: a kill
+        # right after would make a resume train this finished trial again.
+        self.save()
+
+    def reload(self) -> None:
+        """Reloads the project, first repairing what would make KerasTuner lose or repeat a trial.
+
+        A trial whose ``trial.json`` is missing or unreadable is rebuilt from its
+        ``zoo_trial.json`` (values and scores) or, failing that, recorded as FAILED, so
+        that its number is never given to a new trial (KerasTuner numbers trials by
+        counting them). A finished trial is never queued to run again. An unreadable
+        ``oracle.json`` stops the resume with `DamagedStateError`.
+        """
+        if is_worker():  # the chief holds the state; a worker's copy is never used
+            try:
+                super().reload()
+            except Exception:  # noqa: BLE001
+                pass
+            return
+        for line in repair_trials(self):
+            print(line, flush=True)
+        super().reload()
+        finished = (trial_module.TrialStatus.COMPLETED, trial_module.TrialStatus.FAILED)
+        self._retry_queue = [t for t in self._retry_queue if self.trials[t].status not in finished]
+
+
+def repair_trials(oracle: Any) -> list[str]:
+    """Rewrites the missing or unreadable ``trial.json`` files of `oracle`'s project; returns what it did.
+
+    Raises:
+        DamagedStateError: If ``oracle.json`` itself cannot be read.
+    """
+    project = oracle._project_dir
+    oracle_file = os.path.join(project, "oracle.json")
+    if not os.path.exists(oracle_file):
+        return []
+    try:
+        with open(oracle_file) as f:
+            state = json.load(f)
+        space = kt.HyperParameters.from_config(state["hyperparameters"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise DamagedStateError(
+            f"the tuning project {project!r} cannot be resumed: oracle.json is damaged ({err}); run again with "
+            "--overwrite (overwrite=True) to start the search afresh, or restore that file") from None
+    known = {str(t) for key in ("start_order", "end_order", "retry_queue") for t in state.get(key) or []}
+    known |= {str(t) for t in (state.get("ongoing_trials") or {}).values()}
+    known |= {os.path.basename(d)[len("trial_"):] for d in glob.glob(os.path.join(project, "trial_*"))
+              if os.path.isdir(d)}
+    said = []
+    for trial_id in sorted(known):
+        path = os.path.join(project, f"trial_{trial_id}", "trial.json")
+        try:
+            trial_module.Trial.load(path)
+            continue
+        except Exception:  # noqa: BLE001  missing, empty, or not a trial: rebuilt below
+            pass
+        record = read_trial_files(project).get(trial_id, {})
+        trial = trial_module.Trial(space.copy(), trial_id=trial_id, status=trial_module.TrialStatus.FAILED)
+        if record.get("values") and record.get("metrics") and not record.get("nonfinite_at"):
+            trial.hyperparameters.values = dict(record["values"])
+            for name, value in record["metrics"].items():
+                trial.metrics.register(name, direction=_direction(oracle.objective, name))
+                trial.metrics.update(name, value, step=max((record.get("best_epoch") or 1) - 1, 0))
+            trial.status = trial_module.TrialStatus.COMPLETED
+            oracle.score_trial(trial)
+            how = "rebuilt it from zoo_trial.json (its scores are kept)"
+        else:
+            trial.message = "its trial.json was lost; recorded as FAILED so its number is never reused"
+            how = "recorded the trial as FAILED so that its number and folder are never reused"
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        trial.save(path)
+        said.append(f"[tune] trial_{trial_id}/trial.json was missing or unreadable: {how}")
+    return said
+
+
+def _direction(objective: Any, name: str) -> str:
+    if name == objective.name:
+        return objective.direction
+    return "min" if "loss" in name or "error" in name else "max"
 
 
 def _oracle(base: type) -> type:
@@ -246,9 +363,31 @@ class ZooTuner(kt.Tuner):
         **kwargs: Passed to `keras_tuner.Tuner`.
     """
 
-    def __init__(self, oracle: Any, hypermodel: Any, *, pruner: MedianPruner | None = None, **kwargs: Any) -> None:
+    def __init__(self, oracle: Any, hypermodel: Any, *, pruner: MedianPruner | None = None, lease: float = LEASE,
+                 **kwargs: Any) -> None:
+        oracle.lease = lease
         super().__init__(oracle=oracle, hypermodel=hypermodel, **kwargs)
         self.pruner = pruner
+        if is_worker():  # KerasTuner's client, with deadlines and a heartbeat (tuning.distributed)
+            self.oracle = ZooOracleClient(self.oracle._oracle, lease)
+
+    def save(self) -> None:
+        """The oracle's and the tuner's state, each file written whole."""
+        if not self._is_worker():
+            self.oracle.save()
+        write_state(self._get_tuner_fname(), self.get_state())
+
+    def search(self, *fit_args: Any, **fit_kwargs: Any) -> None:
+        """KerasTuner's search; a chief serves with leases and exits by itself (`tuning.distributed.serve`)."""
+        from keras_tuner.src.distribute import utils as dist_utils
+
+        if dist_utils.is_chief_oracle():
+            if "verbose" in fit_kwargs:
+                self.oracle.verbose = fit_kwargs["verbose"]
+            self.save()
+            serve(self.oracle)
+            return
+        super().search(*fit_args, **fit_kwargs)
 
     def _try_build(self, hp: Any) -> Any:
         # KerasTuner collects garbage twice per build (0.3 s each, a sixth of a 20-epoch trial
@@ -297,13 +436,26 @@ class ZooTuner(kt.Tuner):
         pruner = None if hyperband else self.pruner
         curves = self._finished_curves() if pruner is not None else []
         user_callbacks = kwargs.pop("callbacks", [])
+        client = self.oracle if isinstance(self.oracle, ZooOracleClient) else None
+        extra = [] if client is None else [StopOnLostChief(client)]  # not deep-copyable: added after the copy
+        if client is not None:
+            heartbeat = client.heartbeat()
+        try:
+            return self._run_executions(trial, hp, pruner, curves, user_callbacks, extra, start, *args, **kwargs)
+        finally:
+            if client is not None:
+                heartbeat.set()
+
+    def _run_executions(self, trial: Any, hp: Any, pruner: MedianPruner | None, curves: list[list[float]],
+                        user_callbacks: list[Any], extra: list[Any], start: float, *args: Any,
+                        **kwargs: Any) -> list[dict[str, float]]:
         results, best, record = [], None, {}
         for execution in range(self.executions_per_trial):
             monitor = TrialMonitor(self.oracle.objective, pruner, curves)
             callbacks = self._deepcopy_callbacks(user_callbacks)
             self._configure_tensorboard_dir(callbacks, trial, execution)
             model = self._try_build(hp)
-            self.hypermodel.fit(hp, model, *args, callbacks=[*callbacks, monitor], **kwargs)
+            self.hypermodel.fit(hp, model, *args, callbacks=[*callbacks, *extra, monitor], **kwargs)
             record = {"curve": monitor.curve, "best_epoch": monitor.best_epoch, "pruned_at": monitor.pruned_at,
                       "nonfinite_at": monitor.nonfinite_at, "epochs": len(monitor.curve) + bool(monitor.nonfinite_at)}
             if monitor.nonfinite_at is not None or monitor.best_logs is None:
@@ -320,6 +472,7 @@ class ZooTuner(kt.Tuner):
                 save_checkpoint(model, self._get_checkpoint_fname(trial.trial_id))
             results.append(monitor.best_logs)
         record["metrics"] = {k: float(np.mean([r.get(k, math.nan) for r in results])) for k in results[0]}
+        record["values"] = dict(hp.values)  # with the metrics, enough to rebuild a lost trial.json
         record["default"] = self.hypermodel.is_default(hp)
         record["seconds"] = round(time.perf_counter() - start, 3)
         # What a trial pays besides its epochs: build, compile, the first epoch's tracing

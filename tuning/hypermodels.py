@@ -92,7 +92,10 @@ class ZooHyperModel(kt.HyperModel):
         """Whether a trial's active values are the default configuration's."""
         values = {k: v for k, v in hp.values.items() if hp.is_active(k) and not k.startswith("tuner/")}
         defaults = self.default_values()
-        return all(defaults.get(k, v) == v for k, v in values.items()) and set(defaults) <= set(values)
+        # A hyperparameter the search does not hold (the batch size when fixed) cannot differ.
+        searched = {p.name for p in hp.space}
+        return all(defaults.get(k, v) == v for k, v in values.items()) and all(
+            k in values for k in defaults if k in searched)
 
     def fit(self, hp: kt.HyperParameters, model: Any, x: Any, y: Any = None, **kwargs: Any) -> Any:
         """Fits through `zoo.fit` with the searched batch size (unless given), compiled for a short fit.

@@ -73,6 +73,7 @@ def tune(
     time_budget: float | str | None = None,
     refit: bool = False,
     prune: bool = True,
+    lease: float | str = 60.0,
     **fixed: Any,
 ) -> dict[str, Any]:
     """Searches an architecture's hyperparameters on a bundled dataset and writes the results.
@@ -101,6 +102,8 @@ def tune(
         time_budget: Wall time for the search ("90s", "5m", "1h" or seconds); None for none.
         refit: Train the best configuration afresh on training + validation data.
         prune: Stop clearly losing trials early (`tuning.make_tuner`).
+        lease: Chief/worker searches: seconds a worker may go unheard before its trial
+            goes back to the queue, and a worker waits for its chief (`tuning.make_tuner`).
         **fixed: Builder keywords held fixed (for example ``base="cnn.keras"`` for transfer).
 
     Returns:
@@ -112,6 +115,7 @@ def tune(
     time_budget = check_duration("time_budget", time_budget)
     check_bool("refit", refit)
     check_bool("prune", prune)
+    lease = check_duration("lease", lease)
     from zoo.data.tasks import baseline_scores, prepare
     from zoo.training.job import test_scores
 
@@ -123,16 +127,16 @@ def tune(
     with folder_lock(os.path.join(out, architecture), holder=holder):
         return _search(architecture, data, hm, dataset=dataset, kind=kind, trials=trials, epochs=epochs,
                        batch_size=batch_size, patience=patience, seed=seed, out=out, overwrite=overwrite,
-                       verbose=verbose, time_budget=time_budget, refit=refit, prune=prune, fixed=fixed,
+                       verbose=verbose, time_budget=time_budget, refit=refit, prune=prune, lease=lease, fixed=fixed,
                        baseline_scores=baseline_scores, test_scores=test_scores)
 
 
 def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, trials: int, epochs: int,
             batch_size: int | None, patience: int | None, seed: int, out: str, overwrite: bool, verbose: int,
-            time_budget: Any, refit: bool, prune: bool, fixed: dict[str, Any], baseline_scores: Any,
+            time_budget: Any, refit: bool, prune: bool, lease: float, fixed: dict[str, Any], baseline_scores: Any,
             test_scores: Any) -> dict[str, Any]:
     tuner = make_tuner(kind, hm, max_trials=trials, max_epochs=epochs, directory=out, project_name=architecture,
-                       seed=seed, overwrite=overwrite, time_budget=time_budget, prune=prune,
+                       seed=seed, overwrite=overwrite, time_budget=time_budget, prune=prune, lease=lease,
                        hyperparameters=stepped_learning_rate() if kind == "grid" and "learning_rate" not in fixed
                        else None)
     objective = tuner.oracle.objective

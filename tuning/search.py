@@ -25,6 +25,7 @@ from typing import Any
 import keras_tuner as kt
 import numpy as np
 
+from tuning.distributed import LEASE
 from tuning.engine import ORACLES, MedianPruner, ZooTuner, read_trial_files, sort_key
 from tuning.hypermodels import ZooHyperModel
 from zoo.utils.files import write_csv, write_json
@@ -124,6 +125,7 @@ def make_tuner(
     executions_per_trial: int = 1,
     time_budget: float | str | None = None,
     prune: bool = True,
+    lease: float | str = LEASE,
     **kwargs: Any,
 ) -> SearchTuner:
     """Creates a tuner over a zoo hypermodel, checked before any trial.
@@ -158,6 +160,10 @@ def make_tuner(
             after 3 finished trials and a quarter of the epochs, a trial whose best
             score so far is worse than the median of finished trials at the same
             epoch). Hyperband prunes by its own brackets instead.
+        lease: In a chief/worker search: seconds (or "90s", "2m") a worker may go
+            unheard before its trial goes back to the queue (once; then FAILED), and a
+            worker waits for an answer before it stops with the chief lost
+            (`tuning.distributed`).
         **kwargs: Passed to KerasTuner: oracle options (``num_initial_points``,
             ``factor``, ``max_retries_per_trial``, ...) or tuner options.
 
@@ -184,6 +190,9 @@ def make_tuner(
         raise invalid_type("overwrite", "True or False", overwrite)
     check_bool("prune", prune)
     time_budget = check_duration("time_budget", time_budget)
+    lease = check_duration("lease", lease)
+    if lease is None:
+        raise invalid_type("lease", "seconds or a duration such as '60s'", lease)
     objective = objective_for(hypermodel, objective)
     if not isinstance(directory, (str, os.PathLike)):
         raise invalid_type("directory", "a folder path", directory)
@@ -211,7 +220,7 @@ def make_tuner(
     oracle = ORACLES[kind](**oracle_options)
     oracle.max_trials = max_trials  # hyperband's oracle takes no trial count; every kind honours it here
     oracle.time_budget = time_budget
-    tuner = SearchTuner(oracle, hypermodel, pruner=MedianPruner() if prune else None, directory=directory,
+    tuner = SearchTuner(oracle, hypermodel, pruner=MedianPruner() if prune else None, lease=lease, directory=directory,
                         project_name=project_name, overwrite=overwrite, executions_per_trial=executions_per_trial,
                         distribution_strategy=get_strategy(), **kwargs)
     if current_role() != "worker":

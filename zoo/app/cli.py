@@ -139,6 +139,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
     tune(args.name, dataset=args.dataset, kind=args.tuner, trials=args.trials, epochs=args.epochs,
          batch_size=args.batch_size, patience=args.patience, seed=args.seed, out=args.out,
          overwrite=args.overwrite, time_budget=args.time_budget, refit=args.refit, prune=args.prune,
+         lease=args.lease,
          **dict(args.set or []))
     return 0
 
@@ -278,6 +279,9 @@ def make_parser() -> argparse.ArgumentParser:
     role.add_argument("--worker", metavar="ID", help="run as the worker ID (unique, e.g. tuner0)")
     p.add_argument("--oracle-ip", default="127.0.0.1", help="the chief's address (default: 127.0.0.1)")
     p.add_argument("--oracle-port", type=int, help="the chief's port")
+    p.add_argument("--lease", default=tune_defaults["lease"],
+                   help="seconds a worker may go unheard before its trial goes back to the queue, and a worker "
+                        "waits for its chief (default: %(default)s)")
     p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
                    help="builder argument held fixed, repeatable")
     p.set_defaults(func=cmd_tune)
