@@ -64,6 +64,10 @@ class ZooHyperModel(kt.HyperModel):
         self.loss: str = probe.loss
         self.units: int = int(probe.output_shape[-1])
         self.metric_names: tuple[str, ...] = _metric_names(probe)
+        from zoo.utils.arrays import model_facts
+
+        # What run_search checks the data against (input shape, output range, input_range).
+        self.facts: dict[str, Any] = model_facts(probe)
         super().__init__(name=f"{architecture}_hypermodel", tunable=True)
 
     def builder_kwargs(self, hp: kt.HyperParameters) -> dict[str, Any]:

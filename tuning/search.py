@@ -27,6 +27,8 @@ import numpy as np
 
 from tuning.engine import ORACLES, MedianPruner, ZooTuner, read_trial_files, sort_key
 from tuning.hypermodels import ZooHyperModel
+from zoo.training.checks import check_fit_args, check_fit_data
+from zoo.training.pipeline import split_validation
 from zoo.utils.files import write_csv, write_json
 from zoo.utils.validation import (
     check_bool,
@@ -508,23 +510,22 @@ def run_search(
     hypermodel = tuner.hypermodel
     if not isinstance(hypermodel, ZooHyperModel) or not isinstance(tuner, SearchTuner):
         raise invalid_type("tuner", "a tuner from tuning.make_tuner", tuner)
-    epochs = check_int("epochs", epochs, minimum=1)
+    check_fit_args(epochs=epochs, batch_size=fit_kwargs.get("batch_size"))
     check_bool("refit", refit)
-    from zoo.training.pipeline import split_validation
-    from zoo.training.targets import check_targets
-
-    y = check_targets(y, loss=hypermodel.loss, units=hypermodel.units)
-    x = np.asarray(x)
-    if len(x) != len(y):
-        raise invalid_value("y", f"must have one row per sample of x ({len(x)})", f"{len(y)} rows")
+    if validation_data is not None and (not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
+        raise invalid_type("validation_data", "an (x_val, y_val) pair", validation_data)
+    facts = hypermodel.facts
+    checked = check_fit_data(None, x, y, validation_data=validation_data, class_weight=fit_kwargs.get("class_weight"),
+                             head=(hypermodel.loss, hypermodel.units), output_range=facts["output_range"],
+                             input_shape=facts["input_shape"], input_range=facts["input_range"])
+    x, y, validation_data = checked.x, checked.y, checked.validation_data
+    if "sample_weight" in fit_kwargs:
+        raise invalid_value("sample_weight", "is not supported by run_search (a search ranks unweighted "
+                            "validation scores); pass class_weight=", "weights")
     if validation_data is None:
         validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,
                                        exclusive_minimum=True, exclusive_maximum=True)
         (x, y), validation_data = split_validation(x, y, validation_split)
-    else:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise invalid_type("validation_data", "an (x_val, y_val) pair", validation_data)
-        check_targets(validation_data[1], loss=hypermodel.loss, units=hypermodel.units, name="validation_data")
     if tuner.pruner is not None:
         tuner.pruner.warmup_epochs = max(3, epochs // 4)
     tuner.oracle.budget_start = time.time()

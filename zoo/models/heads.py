@@ -460,6 +460,15 @@ def resolve_head(
     notes' class count) is used.
     """
     if isinstance(task, Head):
+        # The head decides these; a different value beside it would be silently ignored.
+        if outputs is not None and outputs != task.units:
+            raise invalid_value("outputs", f"must be None or {task.units} when task is a Head with {task.units} "
+                                "unit(s)", outputs)
+        if bounds is not None:
+            raise invalid_value("bounds", "must be None when task is a Head (its activation and rescale set them)",
+                                bounds)
+        if outliers is not False:
+            raise invalid_value("outliers", f"must be False when task is a Head (its loss is {task.loss!r})", outliers)
         return task
     if outputs is None and task == "multiclass":
         outputs = default_classes

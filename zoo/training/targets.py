@@ -59,6 +59,9 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
         if not profile.integral or values.min() < 0 or values.max() >= units:
             raise refuse(f"class ids must be integers 0..{units - 1}",
                          "Pass outputs= the number of classes, or task='regression' for real-valued targets.")
+        if arr.ndim > 1 and arr.shape[-1] == units > 1 and set(values.tolist()) <= {0, 1} and (arr.sum(-1) == 1).all():
+            raise refuse("one class id per sample is needed, not one-hot rows",
+                         "Pass label_format='one_hot', or y.argmax(-1) as the labels.")
     elif loss == "categorical_crossentropy":
         if arr.shape[-1] != units or not set(values.tolist()) <= {0, 1}:
             raise refuse(f"one-hot rows of width {units} are needed",
