@@ -32,6 +32,7 @@ from zoo.training.pipeline import split_validation
 from zoo.utils.files import write_csv, write_json
 from zoo.utils.validation import (
     check_bool,
+    check_file_target,
     check_duration,
     check_float,
     check_int,
@@ -90,6 +91,9 @@ def objective_for(hypermodel: ZooHyperModel, objective: Any = None) -> kt.Object
     name = hypermodel.default_objective() if objective is None else objective
     if isinstance(name, kt.Objective):
         name, direction = name.name, name.direction
+        if direction not in ("max", "min"):
+            raise invalid_value("objective", "must have direction 'max' or 'min'",
+                                f"Objective({name!r}, {direction!r})")
     elif isinstance(name, str):
         direction = "max" if any(name.endswith(m) for m in _MAXIMISE) else "min"
     else:
@@ -106,8 +110,12 @@ def objective_for(hypermodel: ZooHyperModel, objective: Any = None) -> kt.Object
 
 def stepped_learning_rate(low: float = 1e-3, high: float = 1e-2) -> kt.HyperParameters:
     """Pre-registered hyperparameters for a grid: the learning rate on a x10 log grid."""
+    low = check_float("low", low, minimum=0.0, exclusive_minimum=True)
+    high = check_float("high", high, minimum=0.0, exclusive_minimum=True)
+    if not low < high:
+        raise invalid_value("high", f"must be greater than low ({low:g})", high)
     hp = kt.HyperParameters()
-    hp.Float("learning_rate", low, high, step=10, sampling="log", default=1e-3)
+    hp.Float("learning_rate", low, high, step=10, sampling="log", default=min(max(1e-3, low), high))
     return hp
 
 
@@ -190,11 +198,19 @@ def make_tuner(
     if not isinstance(directory, (str, os.PathLike)):
         raise invalid_type("directory", "a folder path", directory)
     directory = os.fspath(directory)
+    if project_name is not None and (not isinstance(project_name, str)):
+        raise invalid_type("project_name", "a folder name (str) or None", project_name)
+    if project_name is not None and (not project_name.strip() or os.sep in project_name
+                                     or project_name in (".", "..")):
+        raise invalid_value("project_name", "must be a plain folder name (no path separators)", project_name)
+    if hyperparameters is not None and not isinstance(hyperparameters, kt.HyperParameters):
+        raise invalid_type("hyperparameters", "a keras_tuner.HyperParameters or None", hyperparameters)
     project_name = project_name or hypermodel.architecture
     project = os.path.join(directory, project_name)
     for path, what in ((directory, "directory"), (project, "project folder")):
         if os.path.exists(path) and not os.path.isdir(path):
             raise invalid_value("directory", f"must be a folder, but the {what} {path!r} is a file", directory)
+    check_file_target("directory", project, folder=True)
     _check_kind(project, kind, hypermodel.architecture, overwrite)
     if kind == "grid":
         _check_grid(hypermodel, hyperparameters)
