@@ -523,7 +523,7 @@ def run_search(
     Returns:
         A `SearchResult`.
     """
-    hypermodel = tuner.hypermodel
+    hypermodel = getattr(tuner, "hypermodel", None)
     if not isinstance(hypermodel, ZooHyperModel) or not isinstance(tuner, SearchTuner):
         raise invalid_type("tuner", "a tuner from tuning.make_tuner", tuner)
     check_fit_args(epochs=epochs, batch_size=fit_kwargs.get("batch_size"))

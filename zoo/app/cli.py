@@ -19,8 +19,8 @@ from typing import Any
 
 from zoo import registry
 from zoo.data.tasks import DATASETS
-from zoo.utils.signals import deliver
 from zoo.registry import TASKS
+from zoo.utils.signals import deliver
 from zoo.utils.validation import check_choice, check_duration, check_file_target, check_int
 
 
@@ -74,8 +74,7 @@ def precheck(args: argparse.Namespace) -> None:
         check_choice("--task", args.task, TASKS)
     if command == "tune":
         tunable = sorted({*registry.list_tunable(), *tunable_names()})
-        if args.name not in tunable:
-            raise ValueError(f"`name` must be a tunable model: {', '.join(tunable)}. Received: name={args.name!r}")
+        check_choice("architecture", args.name, tunable)
         check_choice("--tuner", args.tuner, keys_of("tuning.engine", "ORACLES") or (args.tuner,))
         _check_counts(args, "--trials")
         args.time_budget = check_duration("--time-budget", args.time_budget)
@@ -83,8 +82,8 @@ def precheck(args: argparse.Namespace) -> None:
         if args.oracle_port is not None:
             check_int("--oracle-port", args.oracle_port, minimum=1, maximum=65535)
         if distributed and args.oracle_port is None:
-            raise ValueError(f"`--oracle-port` is required with {'--chief' if args.chief else '--worker'} (the port "
-                             "the chief listens on). Received: --oracle-port=None")
+            raise ValueError(f"`oracle_port` (--oracle-port) is required with {'--chief' if args.chief else '--worker'} "
+                             "(the port the chief listens on). Received: oracle_port=None")
         if not distributed and args.oracle_port is not None:
             raise ValueError("`--oracle-port` applies to a distributed search only: add --chief (one process) or "
                              f"--worker ID (the others). Received: --oracle-port={args.oracle_port}")

@@ -236,6 +236,8 @@ def head_for(
 
 
 def _binary(outputs: Any, **_: Any) -> Head:
+    if outputs is not None:
+        check_int("outputs", outputs, minimum=1)  # True == 1, but a bool is not a count
     if outputs not in (None, 1):
         raise invalid_value("outputs", "must be 1 (or None) for task='binary'; use task='multilabel' for several labels", outputs)
     return Head("binary", 1, "sigmoid", "binary_crossentropy", ("accuracy", "auc"))

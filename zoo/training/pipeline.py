@@ -82,6 +82,8 @@ def dataset(
     seed = check_int("seed", seed, minimum=0)
     if y is None and sample_weight is not None:
         raise invalid_value("sample_weight", "needs targets `y`", "weights with y=None")
+    if x is None:
+        raise invalid_type("x", "a numpy array (or a list or tensor convertible to one)", x)
     named = [("x", x), ("y", y), ("sample_weight", sample_weight)]
     arrays = tuple(_as_array(name, value) for name, value in named if value is not None)
     n = len(arrays[0])

@@ -75,6 +75,8 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
             raise refuse(f"multi-label rows of width {units} are needed", "Pass outputs= the number of labels.")
     elif units > 1 and (arr.ndim < 2 or arr.shape[-1] != units):
         raise refuse(f"rows of {units} targets are needed", "Pass outputs= the number of regression targets.")
+    elif units == 1 and arr.ndim > 1 and arr.shape[-1] != 1:
+        raise refuse("one target per sample is needed", f"Pass outputs={arr.shape[-1]} for {arr.shape[-1]} targets.")
     if loss in _CLASS_LOSSES and units == 1 and arr.ndim > 1 and arr.shape[-1] != 1:
         raise refuse("one label per sample is needed", "Pass task='multilabel' with outputs= the label count.")
     return arr
