@@ -9,7 +9,6 @@ a new public function or subcommand arrives without a case.
 
 import contextlib
 import functools
-import inspect
 import io
 import json
 import os
@@ -39,10 +38,10 @@ def _with(array, index, value):
     return array
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def model(kind):
     """Tiny compiled models, built once for the whole catalogue."""
-    small = dict(input_shape=(3,), hidden_layers=1, units=4)
+    small = {"input_shape": (3,), "hidden_layers": 1, "units": 4}
     if kind == "binary":
         return zoo.mlp(task="binary", **small)
     if kind == "multiclass":
@@ -75,14 +74,14 @@ def _tune_dir():
     return _TUNE_DIR
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def hm(kind="binary"):
-    fixed = {"binary": dict(task="binary"), "multiclass": dict(task="multiclass", outputs=3),
-             "bounded": dict(task="regression", bounds=(0, 1))}[kind]
+    fixed = {"binary": {"task": "binary"}, "multiclass": {"task": "multiclass", "outputs": 3},
+             "bounded": {"task": "regression", "bounds": (0, 1)}}[kind]
     return tuning.MLPHyperModel(input_shape=(3,), **fixed)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tuner(kind="binary"):
     return tuning.make_tuner("random", hm(kind), max_trials=1, directory=_tune_dir(), project_name=f"cat_{kind}",
                              overwrite=True)
@@ -91,7 +90,7 @@ def tuner(kind="binary"):
 def fit(kind="binary", x=X, y=None, **kwargs):
     y = {"binary": Y_BIN, "multiclass": Y_MC, "multilabel": np.eye(3)[Y_MC], "regression": Y_REG,
          "bounded": Y_REG}.get(kind) if y is None else y
-    return zoo.fit(model(kind), x, y, verbose=0, **kwargs)
+    return zoo.fit(model(kind), x, y, **{"verbose": 0, **kwargs})
 
 
 def search(x=X, y=Y_BIN, kind="binary", **kwargs):
@@ -254,6 +253,13 @@ CASES = [
     ("zoo.fit", "sample_weight length", lambda t: fit(sample_weight=np.ones(23)), ValueError, "sample_weight"),
     ("zoo.fit", "sample_weight all zero", lambda t: fit(sample_weight=np.zeros(24)), ValueError, "sample_weight"),
     ("zoo.fit", "sample_weight strings", lambda t: fit(sample_weight=np.full(24, "w")), TypeError, "sample_weight"),
+    ("zoo.fit", "callbacks str", lambda t: fit(callbacks="x"), TypeError, "callbacks"),
+    ("zoo.fit", "callbacks of functions", lambda t: fit(callbacks=[print]), TypeError, "callbacks"),
+    ("zoo.fit", "verbose 7", lambda t: fit(verbose=7), ValueError, "verbose"),
+    ("zoo.fit", "initial_epoch negative", lambda t: fit(initial_epoch=-3), ValueError, "initial_epoch"),
+    ("zoo.fit", "initial_epoch past epochs", lambda t: fit(epochs=2, initial_epoch=2), ValueError, "initial_epoch"),
+    ("zoo.fit", "validation_freq 0", lambda t: fit(validation_split=0.25, validation_freq=0), ValueError,
+     "validation_freq"),
     ("zoo.fit", "model str", lambda t: zoo.fit("mlp", X, Y_BIN), TypeError, "model"),
     ("zoo.fit", "model None", lambda t: zoo.fit(None, X, Y_BIN), TypeError, "model"),
     ("zoo.fit", "uint8 0-255 into input_range (0, 1)",
@@ -336,6 +342,8 @@ CASES = [
     ("zoo.train", "bounded Head, targets beyond",
      lambda t: train(t, dataset="diabetes", task=zoo.head_for("regression", bounds=(0, 1))), ValueError, "y"),
     ("zoo.train", "input_shape override", lambda t: train(t, input_shape=(5,)), ValueError, "x"),
+    ("zoo.train", "unknown builder keyword", lambda t: train(t, foo=1), TypeError, "foo"),
+    ("zoo.train", "builder keyword typo", lambda t: train(t, hidden_layer=2), TypeError, "hidden_layer"),
     ("zoo.train", "seed negative", lambda t: train(t, seed=-1), ValueError, "seed"),
     # tuning.run_search (class 1, 2, 7)
     ("tuning.run_search", "tuner str", lambda t: tuning.run_search("random", X, Y_BIN), TypeError, "tuner"),
@@ -423,6 +431,11 @@ CASES = [
     ("tuning.make_tuner", "hyperparameters str", lambda t: tuning.make_tuner("random", hm(), hyperparameters="x",
                                                                              directory=str(t)), TypeError,
      "hyperparameters"),
+    ("tuning.make_tuner", "grid over an open range", lambda t: tuning.make_tuner("grid", hm(), directory=str(t)),
+     ValueError, "kind"),
+    ("tuning.make_tuner", "project of another kind", lambda t: (
+        tuning.make_tuner("random", hm(), directory=str(t), project_name="p"),
+        tuning.make_tuner("bayesian", hm(), directory=str(t), project_name="p")), ValueError, "kind"),
     # hypermodels (class 7)
     ("tuning.hypermodel", "unknown", lambda t: tuning.hypermodel("mpl"), ValueError, "name"),
     ("tuning.hypermodel", "untunable", lambda t: tuning.hypermodel("perceptron"), ValueError, "name"),
@@ -561,6 +574,11 @@ CASES = [
      ValueError, "path"),
     ("zoo.plots.activation_values", "unknown name", lambda t: zoo.plots.activation_values("gelu", [0.0]),
      ValueError, "name"),
+    ("zoo.plots.activation_values", "z words", lambda t: zoo.plots.activation_values("relu", "abc"), TypeError, "z"),
+    ("zoo.plots.activation_values", "z nan", lambda t: zoo.plots.activation_values("relu", [0.0, NAN]), ValueError,
+     "z"),
+    ("zoo.plots.activation_values", "z 2-D", lambda t: zoo.plots.activation_values("relu", np.zeros((2, 2))),
+     ValueError, "z"),
     ("zoo.plots.plot_decision_boundaries", "no panels", lambda t: zoo.plots.plot_decision_boundaries([], t / "b.png"),
      ValueError, "panels"),
     ("zoo.plots.plot_decision_boundaries", "3-feature model", lambda t: zoo.plots.plot_decision_boundaries(
@@ -804,7 +822,7 @@ def test_cli_refuses_with_one_line_and_a_nonzero_exit(command, argv, text, tmp_p
     assert code != 0
     assert len(err.strip().splitlines()) == 1, err
     assert text in err, err
-    assert err.startswith(f"zoo {command}: error:") or err.startswith("zoo: error:") or "usage" not in err
+    assert err.startswith((f"zoo {command}: error:", "zoo: error:")) or "usage" not in err
     assert not [p for p in tmp_path.rglob("*") if p.name not in ("afile",)], "nothing written before the refusal"
 
 
@@ -825,7 +843,8 @@ def test_cli_refusals_come_before_tensorflow_is_imported(tmp_path):
             f"    argv = [a.replace('{{file}}', {str(_file(tmp_path))!r}) for a in argv]\n"
             "    with contextlib.redirect_stderr(io.StringIO()):\n        codes.append(main(argv))\n"
             "print(json.dumps({'codes': codes, 'tf': 'tensorflow' in sys.modules, 'keras': 'keras' in sys.modules}))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            check=False)
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert all(c == 2 for c in report["codes"]), report
     assert not report["tf"] and not report["keras"], report

@@ -32,8 +32,8 @@ from zoo.training.pipeline import split_validation
 from zoo.utils.files import write_csv, write_json
 from zoo.utils.validation import (
     check_bool,
-    check_file_target,
     check_duration,
+    check_file_target,
     check_float,
     check_int,
     invalid_type,
@@ -270,7 +270,7 @@ def _check_kind(project: str, kind: str, architecture: str, overwrite: bool) -> 
         saved = json.load(f)
     if (saved.get("kind"), saved.get("architecture")) != (kind, architecture):
         raise ValueError(
-            f"The project {project!r} holds a {saved.get('kind')!r} search of {saved.get('architecture')!r}; it "
+            f"`kind` must match the project's: {project!r} holds a {saved.get('kind')!r} search of {saved.get('architecture')!r}; it "
             f"cannot resume as a {kind!r} search of {architecture!r}. Pass overwrite=True to start afresh, or "
             f"another project_name. Received: kind={kind!r}"
         )
@@ -282,7 +282,7 @@ def _check_grid(hypermodel: ZooHyperModel, hyperparameters: kt.HyperParameters |
     open_floats = [p.name for p in hp.space if type(p).__name__ == "Float" and p.step is None]
     if open_floats:
         raise ValueError(
-            f"A grid search needs a finite grid, but {', '.join(map(repr, open_floats))} is a float range with "
+            f"`kind` 'grid' needs a finite grid, but {', '.join(map(repr, open_floats))} is a float range with "
             "no step. Pass hyperparameters= with a step (tuning.stepped_learning_rate() for the learning "
             "rate), fix the value on the hypermodel, or use kind='random'. "
             f"Received: kind='grid' with open ranges {open_floats}"

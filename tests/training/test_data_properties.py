@@ -19,11 +19,11 @@ BAD = (float("nan"), float("inf"), -float("inf"), 1e39)
 VALID = {"binary": ["01", "unit"], "multiclass": ["012"], "bounded": ["unit"], "multilabel": ["multihot2"]}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model(head):
-    small = dict(input_shape=(3,), hidden_layers=1, units=4, seed=0)
-    kwargs = {"binary": dict(task="binary"), "multiclass": dict(task="multiclass", outputs=3),
-              "bounded": dict(task="regression", bounds=(0, 1)), "multilabel": dict(task="multilabel", outputs=2)}
+    small = {"input_shape": (3,), "hidden_layers": 1, "units": 4, "seed": 0}
+    kwargs = {"binary": {"task": "binary"}, "multiclass": {"task": "multiclass", "outputs": 3},
+              "bounded": {"task": "regression", "bounds": (0, 1)}, "multilabel": {"task": "multilabel", "outputs": 2}}
     return zoo.mlp(**small, **kwargs[head])
 
 
@@ -85,12 +85,12 @@ def test_fit_trains_to_a_finite_loss_or_refuses_before_any_work(fit_calls, case)
     assert all(math.isfinite(v) for v in history.history["loss"]), (head, x, y, history.history)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _hypermodel(head):
     import tuning
 
-    kwargs = {"binary": dict(task="binary"), "multiclass": dict(task="multiclass", outputs=3),
-              "bounded": dict(task="regression", bounds=(0, 1)), "multilabel": dict(task="multilabel", outputs=2)}
+    kwargs = {"binary": {"task": "binary"}, "multiclass": {"task": "multiclass", "outputs": 3},
+              "bounded": {"task": "regression", "bounds": (0, 1)}, "multilabel": {"task": "multilabel", "outputs": 2}}
     return tuning.MLPHyperModel(input_shape=(3,), hidden_layers=1, seed=0, **kwargs[head])
 
 

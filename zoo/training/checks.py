@@ -179,16 +179,33 @@ def _check_features(name: str, x: np.ndarray, input_shape: Any, input_range: Any
                                 f"values from {float(x.min()):g} to {float(x.max()):g}{hint}", describe(x))
 
 
-def check_train_args(*, out: Any, verbose: Any, callbacks: Any) -> None:
-    """`zoo.train`'s output folder, `verbose` and `callbacks`, checked before the folder is created.
+def check_train_args(architecture: Any, builder_kwargs: Mapping[str, Any], *, out: Any, verbose: Any,
+                     callbacks: Any) -> None:
+    """`zoo.train`'s architecture and builder keywords, output folder, `verbose` and `callbacks`,
+    checked before the folder is created.
 
     Raises:
         TypeError, ValueError: Naming the argument; for `out`, a file in the way or a
             parent that cannot be written.
     """
+    from zoo import registry
+
+    defaults = registry.get_entry(architecture).defaults()
+    unknown = sorted(set(builder_kwargs) - set(defaults))
+    if unknown:
+        raise TypeError(f"`{unknown[0]}` is not an argument of zoo.{architecture}; its arguments are "
+                        f"{', '.join(defaults)}. Received: {unknown[0]}={builder_kwargs[unknown[0]]!r}")
     check_file_target("out", out, folder=True)
-    if verbose not in (0, 1, 2, "auto") or isinstance(verbose, bool):
+    check_fit_options({"verbose": verbose, "callbacks": callbacks})
+
+
+def check_fit_options(options: Mapping[str, Any], *, epochs: int | None = None) -> None:
+    """The Keras ``fit`` options the zoo passes through: ``verbose``, ``callbacks``, ``initial_epoch``
+    (below `epochs`) and ``validation_freq``, refused in the zoo's template rather than deep inside Keras."""
+    verbose = options.get("verbose", "auto")
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2, "auto"):
         raise invalid_value("verbose", "must be 0, 1, 2 or 'auto'", verbose)
+    callbacks = options.get("callbacks")
     if callbacks is not None:
         if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, (list, tuple)):
             raise invalid_type("callbacks", "a list of keras.callbacks.Callback", callbacks)
@@ -197,3 +214,8 @@ def check_train_args(*, out: Any, verbose: Any, callbacks: Any) -> None:
         for callback in callbacks:
             if not isinstance(callback, keras.callbacks.Callback):
                 raise invalid_type("callbacks", "a list of keras.callbacks.Callback", callback)
+    if "initial_epoch" in options:
+        check_int("initial_epoch", options["initial_epoch"], minimum=0,
+                  maximum=None if epochs is None else epochs - 1)
+    if "validation_freq" in options:
+        check_int("validation_freq", options["validation_freq"], minimum=1)

@@ -134,8 +134,7 @@ def train(
     validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,
                                    exclusive_minimum=True, exclusive_maximum=True)
     check_bool("tensorboard", tensorboard)
-    registry.get_entry(architecture)
-    check_train_args(out=out, verbose=verbose, callbacks=callbacks)
+    check_train_args(architecture, builder_kwargs, out=out, verbose=verbose, callbacks=callbacks)
     folder = os.path.join(os.fspath(out), architecture)
     if os.path.isfile(folder):
         raise invalid_value("out", "must be a folder, but a file is in the way", folder)

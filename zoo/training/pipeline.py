@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.training.checks import MAX_BATCH_SIZE, check_fit_args, check_fit_data
+from zoo.training.checks import MAX_BATCH_SIZE, check_fit_args, check_fit_data, check_fit_options
 from zoo.utils.arrays import as_samples
 from zoo.utils.validation import (
     check_bool,
@@ -184,6 +184,7 @@ def fit(
     if not isinstance(model, keras.Model):
         raise invalid_type("model", "a compiled keras.Model", model)
     check_fit_args(epochs=epochs, batch_size=batch_size)
+    check_fit_options(kwargs, epochs=epochs)
     check_bool("shuffle", shuffle)
     seed = check_int("seed", seed, minimum=0)
     validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,

@@ -145,10 +145,14 @@ def activation_values(name: str, z: Sequence[float] | np.ndarray) -> tuple[np.nd
         ``(f(z), f'(z))`` as float64 arrays.
     """
     check_choice("name", name, ACTIVATIONS)
+    from zoo.utils.arrays import as_samples
+
+    z = as_samples("z", z).astype("float32")
+    if z.ndim != 1:
+        raise invalid_value("z", "must be 1-D: the points to evaluate at", f"shape {z.shape}")
     import keras
 
     fn = ACTIVATIONS[name]
-    z = np.asarray(z, dtype="float32")
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
