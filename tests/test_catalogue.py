@@ -18,6 +18,7 @@ import types
 
 import numpy as np
 import pytest
+from helpers import env_var
 
 import tuning
 import zoo
@@ -125,29 +126,15 @@ def _trials_json(tmp, data):
 def _tf_config(value):
     from zoo.runtime import distribute
 
-    previous = os.environ.get("TF_CONFIG")
-    os.environ["TF_CONFIG"] = json.dumps(value) if not isinstance(value, str) else value
-    try:
+    with env_var("TF_CONFIG", json.dumps(value)):
         return distribute.tf_config_cluster()
-    finally:
-        if previous is None:
-            del os.environ["TF_CONFIG"]
-        else:
-            os.environ["TF_CONFIG"] = previous
 
 
 def _strategy_env(value):
     from zoo.runtime import distribute
 
-    previous = os.environ.get("ZOO_STRATEGY")
-    os.environ["ZOO_STRATEGY"] = value
-    try:
+    with env_var("ZOO_STRATEGY", value):
         return distribute.get_strategy()
-    finally:
-        if previous is None:
-            del os.environ["ZOO_STRATEGY"]
-        else:
-            os.environ["ZOO_STRATEGY"] = previous
 
 
 def _panel(kind="binary", x=None, y=None):
