@@ -533,7 +533,8 @@ def run_search(
     facts = hypermodel.facts
     checked = check_fit_data(None, x, y, validation_data=validation_data, class_weight=fit_kwargs.get("class_weight"),
                              head=(hypermodel.loss, hypermodel.units), output_range=facts["output_range"],
-                             input_shape=facts["input_shape"], input_range=facts["input_range"])
+                             input_shape=facts["input_shape"], input_range=facts["input_range"],
+                             output_rank=facts["output_rank"])
     x, y, validation_data = checked.x, checked.y, checked.validation_data
     if "sample_weight" in fit_kwargs:
         raise invalid_value("sample_weight", "is not supported by run_search (a search ranks unweighted "

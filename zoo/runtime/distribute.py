@@ -142,7 +142,7 @@ def _strategy(kind: str, why: str) -> Any:
         if len(devices) < 2:
             raise invalid_value(name, "'mirrored' needs two or more devices (GPUs or logical CPUs set with "
                                 "tf.config.set_logical_device_configuration); this machine has "
-                                f"{len(gpus)} GPU(s) and {len(cpus)} CPU device(s)", why.partition("=")[2] or kind)
+                                f"{len(gpus)} GPU(s) and {len(cpus)} CPU device(s)", kind)
         strategy = tf.distribute.MirroredStrategy([d.name for d in devices])
     elif kind == "one_device":
         strategy = tf.distribute.OneDeviceStrategy((gpus or cpus)[0].name)

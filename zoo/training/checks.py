@@ -82,6 +82,7 @@ def check_fit_data(
     output_range: tuple[float | None, float | None] | None = None,
     input_shape: tuple[Any, ...] | None = None,
     input_range: tuple[float, float] | None = None,
+    output_rank: int | None = None,
 ) -> FitData:
     """Checks everything a fit is given against each other and against the model, before any work.
 
@@ -93,6 +94,7 @@ def check_fit_data(
         validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, weights)`` or None.
         head: ``(loss, units)``; read from `model` when None.
         output_range: ``(low, high)`` of a bounded regression output; read from `model` when None.
+        output_rank: The rank of the model's output with the batch axis; read from `model` when None.
         input_shape: The model's input shape without the batch axis; read from `model` when None.
         input_range: A transfer model's ``input_range``; read from `model` when None.
 
@@ -108,10 +110,11 @@ def check_fit_data(
         output_range = output_range or facts["output_range"]
         input_shape = input_shape or facts["input_shape"]
         input_range = input_range or facts["input_range"]
+        output_rank = output_rank or facts["output_rank"]
     x = as_samples("x", x)
     _check_features("x", x, input_shape, input_range)
     if y is not None:
-        y = _check_labels("y", y, head, output_range)
+        y = _check_labels("y", y, head, output_range, output_rank)
         if len(y) != len(x):
             raise invalid_value("y", f"must have one row per sample of x ({len(x)})", describe(y))
     if sample_weight is not None:
@@ -122,12 +125,14 @@ def check_fit_data(
         check_class_weight(class_weight, loss=head[0] if head else None, units=head[1] if head else None)
     if validation_data is not None:
         validation_data = check_validation_data(validation_data, x, head=head, output_range=output_range,
-                                                input_shape=input_shape, input_range=input_range)
+                                                input_shape=input_shape, input_range=input_range,
+                                                output_rank=output_rank)
     return FitData(x, y, sample_weight, validation_data)
 
 
-def check_validation_data(value: Any, x: np.ndarray, *, head: tuple[str, int] | None = None,
-                          output_range: Any = None, input_shape: Any = None, input_range: Any = None) -> tuple[Any, ...]:
+def check_validation_data(value: Any, x: np.ndarray, *, head: tuple[str, int] | None = None, output_range: Any = None,
+                          input_shape: Any = None, input_range: Any = None, output_rank: int | None = None,
+                          ) -> tuple[Any, ...]:
     """``(x_val, y_val[, weights])`` checked as the training data is, every problem naming `validation_data`."""
     name = "validation_data"
     if not isinstance(value, (tuple, list)) or len(value) not in (2, 3):
@@ -136,7 +141,7 @@ def check_validation_data(value: Any, x: np.ndarray, *, head: tuple[str, int] | 
     if x_val.shape[1:] != x.shape[1:]:
         raise invalid_value(name, f"must hold samples of the training shape {x.shape[1:]}", describe(x_val))
     _check_features(name, x_val, input_shape, input_range)
-    y_val = _check_labels(name, value[1], head, output_range)
+    y_val = _check_labels(name, value[1], head, output_range, output_rank)
     if len(y_val) != len(x_val):
         raise invalid_value(name, f"must have as many targets as inputs ({len(x_val)} x_val, {len(y_val)} y_val)",
                             describe(y_val))
@@ -146,12 +151,22 @@ def check_validation_data(value: Any, x: np.ndarray, *, head: tuple[str, int] | 
     return parts
 
 
-def _check_labels(name: str, y: Any, head: tuple[str, int] | None, output_range: Any) -> np.ndarray:
+def _check_labels(name: str, y: Any, head: tuple[str, int] | None, output_range: Any,
+                  output_rank: int | None = None) -> np.ndarray:
     y = as_samples(name, y)
     if head is None or head[0] not in KNOWN_LOSSES:
         return y
     loss, units = head
     y = check_targets(y, loss=loss, units=units, name=name)
+    if output_rank is not None:
+        # Sparse class ids drop the output's last axis; every other target keeps it (a 1-unit output may drop it).
+        if loss == "sparse_categorical_crossentropy":
+            ranks = {output_rank - 1} | ({output_rank} if y.shape[-1:] == (1,) else set())
+        else:
+            ranks = {output_rank} | ({output_rank - 1} if units == 1 else set())
+        if y.ndim not in ranks:
+            raise invalid_value(name, f"must have {' or '.join(str(r) for r in sorted(ranks))} dimension(s) for the "
+                                f"model's output of rank {output_rank} ({loss}, {units} unit(s))", describe(y))
     if output_range is not None and loss not in ("sparse_categorical_crossentropy", "categorical_crossentropy",
                                                  "binary_crossentropy"):
         low, high = output_range

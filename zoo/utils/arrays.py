@@ -92,7 +92,8 @@ def check_weights(name: str, value: Any, samples: int) -> np.ndarray:
 def model_facts(model: Any) -> dict[str, Any]:
     """What the checks need from a Keras model: head ``(loss, units)`` (None when not compiled or
     not a single output), bounded output range, input shape and a transfer model's ``input_range``."""
-    facts: dict[str, Any] = {"head": None, "output_range": None, "input_shape": None, "input_range": None}
+    facts: dict[str, Any] = {"head": None, "output_range": None, "input_shape": None, "input_range": None,
+                             "output_rank": None}
     try:
         shape = model.input_shape
     except (AttributeError, ValueError):
@@ -105,6 +106,7 @@ def model_facts(model: Any) -> dict[str, Any]:
         out = None
     if getattr(model, "compiled", False) and isinstance(out, tuple) and isinstance(model.loss, str) and out[-1]:
         facts["head"] = (model.loss, int(out[-1]))
+        facts["output_rank"] = len(out)  # with the batch axis
     layers = {layer.name: layer for layer in _all_layers(model)}
     head = layers.get("head")
     activation = getattr(getattr(head, "activation", None), "__name__", None)
