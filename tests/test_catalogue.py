@@ -11,7 +11,6 @@ import contextlib
 import functools
 import io
 import json
-import os
 import subprocess
 import sys
 import types
@@ -73,6 +72,16 @@ def _tune_dir():
 
         _TUNE_DIR = tempfile.mkdtemp(prefix="zoo-catalogue-")
     return _TUNE_DIR
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_tune_dir():
+    """The cached tuners' folder goes when the catalogue is done."""
+    yield
+    import shutil
+
+    if _TUNE_DIR is not None:
+        shutil.rmtree(_TUNE_DIR, ignore_errors=True)
 
 
 @functools.cache
