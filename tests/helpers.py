@@ -1,5 +1,8 @@
 """Helpers shared by the tests."""
 
+import contextlib
+import os
+
 import numpy as np
 
 
@@ -15,3 +18,17 @@ def targets_for(model, n, rng):
     if loss == "binary_crossentropy" or "step" in [layer.name for layer in model.layers]:
         return rng.integers(0, 2, size=(n, *shape)).astype("float32")
     return rng.normal(size=(n, *shape)).astype("float32")
+
+
+@contextlib.contextmanager
+def env_var(name, value):
+    """Sets the environment variable `name` to `value` for the block, then restores it."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = previous

@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+from helpers import env_var
 
 import zoo
 from zoo.models.heads import Head, head_for, infer_head
@@ -281,19 +282,10 @@ CALLS = [
 
 
 def _tf_config(value):
-    import os
-
     from zoo.runtime import distribute
 
-    previous = os.environ.get("TF_CONFIG")
-    os.environ["TF_CONFIG"] = value
-    try:
+    with env_var("TF_CONFIG", value):
         return distribute.tf_config_cluster()
-    finally:
-        if previous is None:
-            del os.environ["TF_CONFIG"]
-        else:
-            os.environ["TF_CONFIG"] = previous
 
 
 def _layers():

@@ -16,7 +16,7 @@ import numpy as np
 
 from tuning.spaces import Space, space_for
 from zoo import registry
-from zoo.utils.validation import check_choice, check_int
+from zoo.utils.validation import check_choice, check_int, invalid_value
 
 # Batch sizes that learn within a short trial (128 left Adam at 5e-4 short of its peak in
 # 20 epochs); the default is Keras's own.
@@ -46,8 +46,12 @@ class ZooHyperModel(kt.HyperModel):
     architecture: str = ""
 
     def __init__(self, architecture: str | None = None, /, *, seed: int | None = None, **fixed: Any) -> None:
-        architecture = architecture or type(self).architecture
+        named = type(self).architecture
+        architecture = architecture or named
         self.architecture = check_choice("architecture", architecture, registry.list_tunable())
+        if named and architecture != named:
+            raise invalid_value("architecture", f"must be {named!r} for {type(self).__name__} (or use "
+                                f"tuning.hypermodel({architecture!r}))", architecture)
         self.entry = registry.get_entry(architecture)
         self.seed = None if seed is None else check_int("seed", seed, minimum=0)
         for key in ("compile", "strategy", "name"):
@@ -59,11 +63,20 @@ class ZooHyperModel(kt.HyperModel):
         if unknown:
             raise TypeError(f"`{unknown[0]}` is not an argument of zoo.{architecture}; its arguments are "
                             f"{', '.join(defaults)}. Received: {unknown[0]}={self.fixed[unknown[0]]!r}")
+        for layers in ("hidden_layers", "recurrent_layers"):
+            units = self.fixed.get("units")
+            if layers in defaults and layers not in self.fixed and isinstance(units, (tuple, list)):
+                raise invalid_value("units", f"fixes one width per layer, so the searched layer count would not fit "
+                                    f"it: also fix {layers}={len(units)}, or fix one int", units)
         # The builder's own validation, run once now rather than failing every trial.
         probe = self.entry.builder(**self.fixed)
         self.loss: str = probe.loss
         self.units: int = int(probe.output_shape[-1])
         self.metric_names: tuple[str, ...] = _metric_names(probe)
+        from zoo.utils.arrays import model_facts
+
+        # What run_search checks the data against (input shape, output range, input_range).
+        self.facts: dict[str, Any] = model_facts(probe)
         super().__init__(name=f"{architecture}_hypermodel", tunable=True)
 
     def builder_kwargs(self, hp: kt.HyperParameters) -> dict[str, Any]:

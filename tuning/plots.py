@@ -7,19 +7,41 @@ import math
 import os
 from typing import Any
 
-from zoo.utils.validation import invalid_type
+from zoo.utils.validation import check_choice, invalid_type, invalid_value
 
 
 def _load(table: Any, direction: str | None, objective: str | None) -> tuple[list[dict[str, Any]], str, str]:
+    if direction is not None:
+        check_choice("direction", direction, ("max", "min"))
+    if objective is not None and not isinstance(objective, str):
+        raise invalid_type("objective", "a metric name or None", objective)
     if isinstance(table, (str, os.PathLike)):
-        with open(table) as f:
-            data = json.load(f)
-        return data["trials"], direction or data["direction"], objective or data["objective"]
-    if hasattr(table, "trials") and hasattr(table, "direction"):  # a SearchResult
-        return table.trials, direction or table.direction, objective or table.objective
-    if isinstance(table, list):
-        return table, direction or "max", objective or "score"
-    raise invalid_type("table", "a SearchResult, a trials.json path or a list of trial rows", table)
+        try:
+            with open(table) as f:
+                data = json.load(f)
+        except OSError as err:
+            raise invalid_value("table", f"must be a readable trials.json ({err.strerror})", os.fspath(table)) from None
+        except ValueError:
+            raise invalid_value("table", "must be a trials.json file (it is not valid JSON)", os.fspath(table)) from None
+        if not isinstance(data, dict) or not {"trials", "direction", "objective"} <= set(data):
+            raise invalid_value("table", "must be a trials.json written by a search (trials, direction, objective)",
+                                os.fspath(table))
+        rows, direction, objective = data["trials"], direction or data["direction"], objective or data["objective"]
+    elif hasattr(table, "trials") and hasattr(table, "direction"):  # a SearchResult
+        rows, direction, objective = table.trials, direction or table.direction, objective or table.objective
+    elif isinstance(table, list):
+        rows, direction, objective = table, direction or "max", objective or "score"
+    else:
+        raise invalid_type("table", "a SearchResult, a trials.json path or a list of trial rows", table)
+    if not isinstance(rows, list) or not rows:
+        raise invalid_value("table", "must hold at least one trial", table)
+    for row in rows:
+        if not isinstance(row, dict) or "status" not in row:
+            raise invalid_value("table", "must hold trial rows: dicts with a status and a score", row)
+        score = row.get("score")
+        if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+            raise invalid_value("table", "must hold numeric scores (or None)", row)
+    return rows, check_choice("direction", direction, ("max", "min")), str(objective)
 
 
 def plot_trials(table: Any, path: str | os.PathLike[str], *, direction: str | None = None,
@@ -38,9 +60,10 @@ def plot_trials(table: Any, path: str | os.PathLike[str], *, direction: str | No
     Returns:
         The path written.
     """
-    from zoo.viz.plots import pyplot, save_figure
+    from zoo.viz.plots import check_figure_path, pyplot, save_figure
 
     rows, direction, objective = _load(table, direction, objective)
+    check_figure_path(path)
     plt = pyplot()
     scored = [(i, r) for i, r in enumerate(rows, start=1) if r.get("status") == "COMPLETED" and r.get("score") is not None]
     pruned = [(i, r) for i, r in enumerate(rows, start=1) if r.get("status") == "PRUNED" and r.get("score") is not None]

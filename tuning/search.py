@@ -28,10 +28,13 @@ import numpy as np
 from tuning.distributed import LEASE
 from tuning.engine import ORACLES, MedianPruner, ZooTuner, read_trial_files, sort_key
 from tuning.hypermodels import ZooHyperModel
+from zoo.training.checks import check_fit_args, check_fit_data
+from zoo.training.pipeline import split_validation
 from zoo.utils.files import write_csv, write_json
 from zoo.utils.validation import (
     check_bool,
     check_duration,
+    check_file_target,
     check_float,
     check_int,
     invalid_type,
@@ -89,6 +92,9 @@ def objective_for(hypermodel: ZooHyperModel, objective: Any = None) -> kt.Object
     name = hypermodel.default_objective() if objective is None else objective
     if isinstance(name, kt.Objective):
         name, direction = name.name, name.direction
+        if direction not in ("max", "min"):
+            raise invalid_value("objective", "must have direction 'max' or 'min'",
+                                f"Objective({name!r}, {direction!r})")
     elif isinstance(name, str):
         direction = "max" if any(name.endswith(m) for m in _MAXIMISE) else "min"
     else:
@@ -105,8 +111,12 @@ def objective_for(hypermodel: ZooHyperModel, objective: Any = None) -> kt.Object
 
 def stepped_learning_rate(low: float = 1e-3, high: float = 1e-2) -> kt.HyperParameters:
     """Pre-registered hyperparameters for a grid: the learning rate on a x10 log grid."""
+    low = check_float("low", low, minimum=0.0, exclusive_minimum=True)
+    high = check_float("high", high, minimum=0.0, exclusive_minimum=True)
+    if not low < high:
+        raise invalid_value("high", f"must be greater than low ({low:g})", high)
     hp = kt.HyperParameters()
-    hp.Float("learning_rate", low, high, step=10, sampling="log", default=1e-3)
+    hp.Float("learning_rate", low, high, step=10, sampling="log", default=min(max(1e-3, low), high))
     return hp
 
 
@@ -197,11 +207,19 @@ def make_tuner(
     if not isinstance(directory, (str, os.PathLike)):
         raise invalid_type("directory", "a folder path", directory)
     directory = os.fspath(directory)
+    if project_name is not None and (not isinstance(project_name, str)):
+        raise invalid_type("project_name", "a folder name (str) or None", project_name)
+    if project_name is not None and (not project_name.strip() or os.sep in project_name
+                                     or project_name in (".", "..")):
+        raise invalid_value("project_name", "must be a plain folder name (no path separators)", project_name)
+    if hyperparameters is not None and not isinstance(hyperparameters, kt.HyperParameters):
+        raise invalid_type("hyperparameters", "a keras_tuner.HyperParameters or None", hyperparameters)
     project_name = project_name or hypermodel.architecture
     project = os.path.join(directory, project_name)
     for path, what in ((directory, "directory"), (project, "project folder")):
         if os.path.exists(path) and not os.path.isdir(path):
             raise invalid_value("directory", f"must be a folder, but the {what} {path!r} is a file", directory)
+    check_file_target("directory", project, folder=True)
     _check_kind(project, kind, hypermodel.architecture, overwrite)
     if kind == "grid":
         _check_grid(hypermodel, hyperparameters)
@@ -261,7 +279,7 @@ def _check_kind(project: str, kind: str, architecture: str, overwrite: bool) -> 
         saved = json.load(f)
     if (saved.get("kind"), saved.get("architecture")) != (kind, architecture):
         raise ValueError(
-            f"The project {project!r} holds a {saved.get('kind')!r} search of {saved.get('architecture')!r}; it "
+            f"`kind` must match the project's: {project!r} holds a {saved.get('kind')!r} search of {saved.get('architecture')!r}; it "
             f"cannot resume as a {kind!r} search of {architecture!r}. Pass overwrite=True to start afresh, or "
             f"another project_name. Received: kind={kind!r}"
         )
@@ -273,7 +291,7 @@ def _check_grid(hypermodel: ZooHyperModel, hyperparameters: kt.HyperParameters |
     open_floats = [p.name for p in hp.space if type(p).__name__ == "Float" and p.step is None]
     if open_floats:
         raise ValueError(
-            f"A grid search needs a finite grid, but {', '.join(map(repr, open_floats))} is a float range with "
+            f"`kind` 'grid' needs a finite grid, but {', '.join(map(repr, open_floats))} is a float range with "
             "no step. Pass hyperparameters= with a step (tuning.stepped_learning_rate() for the learning "
             "rate), fix the value on the hypermodel, or use kind='random'. "
             f"Received: kind='grid' with open ranges {open_floats}"
@@ -514,26 +532,26 @@ def run_search(
     Returns:
         A `SearchResult`.
     """
-    hypermodel = tuner.hypermodel
+    hypermodel = getattr(tuner, "hypermodel", None)
     if not isinstance(hypermodel, ZooHyperModel) or not isinstance(tuner, SearchTuner):
         raise invalid_type("tuner", "a tuner from tuning.make_tuner", tuner)
-    epochs = check_int("epochs", epochs, minimum=1)
+    check_fit_args(epochs=epochs, batch_size=fit_kwargs.get("batch_size"))
     check_bool("refit", refit)
-    from zoo.training.pipeline import split_validation
-    from zoo.training.targets import check_targets
-
-    y = check_targets(y, loss=hypermodel.loss, units=hypermodel.units)
-    x = np.asarray(x)
-    if len(x) != len(y):
-        raise invalid_value("y", f"must have one row per sample of x ({len(x)})", f"{len(y)} rows")
+    if validation_data is not None and (not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
+        raise invalid_type("validation_data", "an (x_val, y_val) pair", validation_data)
+    facts = hypermodel.facts
+    checked = check_fit_data(None, x, y, validation_data=validation_data, class_weight=fit_kwargs.get("class_weight"),
+                             head=(hypermodel.loss, hypermodel.units), output_range=facts["output_range"],
+                             input_shape=facts["input_shape"], input_range=facts["input_range"],
+                             output_rank=facts["output_rank"])
+    x, y, validation_data = checked.x, checked.y, checked.validation_data
+    if "sample_weight" in fit_kwargs:
+        raise invalid_value("sample_weight", "is not supported by run_search (a search ranks unweighted "
+                            "validation scores); pass class_weight=", "weights")
     if validation_data is None:
         validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,
                                        exclusive_minimum=True, exclusive_maximum=True)
         (x, y), validation_data = split_validation(x, y, validation_split)
-    else:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise invalid_type("validation_data", "an (x_val, y_val) pair", validation_data)
-        check_targets(validation_data[1], loss=hypermodel.loss, units=hypermodel.units, name="validation_data")
     if tuner.pruner is not None:
         tuner.pruner.warmup_epochs = max(3, epochs // 4)
     tuner.oracle.budget_start = time.time()

@@ -111,6 +111,13 @@ def register(
     Raises:
         ValueError: If the name is already registered, or a fact is not one of its values.
     """
+    if not isinstance(family, str) or not family.isidentifier():
+        raise invalid_type("family", "a family name such as 'dense' (an identifier)", family)
+    if name is not None and (not isinstance(name, str) or not name.isidentifier()):
+        raise invalid_type("name", "a model name such as 'my_mlp' (an identifier) or None", name)
+    for fact, values in (("tasks", tasks), ("backends", backends)):
+        if isinstance(values, str) or not isinstance(values, (tuple, list)) or not values:
+            raise invalid_type(fact, "a non-empty tuple of names", values)
     check_choice("input_kind", input_kind, INPUT_KINDS)
     check_choice("trains", trains, TRAINS)
     for task in tasks:
@@ -119,6 +126,8 @@ def register(
         check_choice("backends", backend, BACKENDS)
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if not callable(fn):
+            raise invalid_type("fn", "a builder function", fn)
         key = name or fn.__name__
         if key in _REGISTRY:
             raise invalid_value("name", "is already registered; choose another name", key)

@@ -20,8 +20,9 @@ from typing import Any
 
 from zoo import registry
 from zoo.data.tasks import DATASETS
+from zoo.registry import TASKS
 from zoo.utils.signals import deliver
-from zoo.utils.validation import check_duration
+from zoo.utils.validation import check_choice, check_duration, check_file_target, check_int
 
 
 def _parse_assignment(text: str) -> tuple[str, Any]:
@@ -33,6 +34,63 @@ def _parse_assignment(text: str) -> tuple[str, Any]:
     except (ValueError, SyntaxError):
         value = raw  # a bare word such as task=regression
     return key, value
+
+
+def _check_out(value: str, *, flag: str = "--out") -> None:
+    check_file_target(flag, value, folder=True)
+
+
+def _check_counts(args: argparse.Namespace, *flags: str, minimum: int = 1) -> None:
+    for flag in flags:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if value is not None:
+            check_int(flag, value, minimum=minimum)
+
+
+def precheck(args: argparse.Namespace) -> None:
+    """Checks a command's names and arguments before TensorFlow is imported (seconds saved on every typo).
+
+    Raises:
+        ValueError, TypeError: Naming the flag, as the library would after its start-up.
+    """
+    command = args.command
+    if command in ("build", "train", "tune"):
+        registry.get_entry(args.name)
+    if command == "build":
+        _check_save_path(args.save)
+    elif command == "plot":
+        for name in ([] if args.names == ["all"] else args.names):
+            registry.get_entry(name)
+        _check_out(args.out)
+    elif command == "activations":
+        _check_out(args.out)
+    elif command == "tour":
+        _check_counts(args, "--seed", minimum=0)
+        _check_out(args.out)
+    elif command in ("train", "tune"):
+        _check_counts(args, "--epochs", "--batch-size")
+        _check_counts(args, "--patience", "--seed", minimum=0)
+        _check_out(args.out)
+    if command == "train" and args.task is not None:
+        check_choice("--task", args.task, TASKS)
+    if command == "tune":
+        tunable = sorted({*registry.list_tunable(), *tunable_names()})
+        check_choice("architecture", args.name, tunable)
+        check_choice("--tuner", args.tuner, keys_of("tuning.engine", "ORACLES") or (args.tuner,))
+        _check_counts(args, "--trials")
+        args.time_budget = check_duration("--time-budget", args.time_budget)
+        distributed = args.chief or args.worker is not None
+        if args.oracle_port is not None:
+            check_int("--oracle-port", args.oracle_port, minimum=1, maximum=65535)
+        if distributed and args.oracle_port is None:
+            raise ValueError(f"`oracle_port` (--oracle-port) is required with {'--chief' if args.chief else '--worker'} "
+                             "(the port the chief listens on). Received: oracle_port=None")
+        if not distributed and args.oracle_port is not None:
+            raise ValueError("`--oracle-port` applies to a distributed search only: add --chief (one process) or "
+                             f"--worker ID (the others). Received: --oracle-port={args.oracle_port}")
+        if args.worker is not None and (not args.worker or "chief" in args.worker):
+            raise ValueError("`--worker` must name each worker uniquely (such as 'tuner0') and not contain "
+                             f"'chief'. Received: --worker={args.worker!r}")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -71,7 +129,6 @@ def _check_save_path(path: str | None) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     entry = registry.get_entry(args.name)
-    _check_save_path(args.save)
     kwargs = {**(entry.smoke if args.smoke else entry.offline), **dict(args.set or [])}
     model = registry.build(args.name, **kwargs)
     from zoo.viz.report import head_summary
@@ -93,8 +150,6 @@ def cmd_tour(args: argparse.Namespace) -> int:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     names = "all" if args.names == ["all"] else args.names
-    for name in ([] if names == "all" else names):
-        registry.get_entry(name)  # a wrong name fails before TensorFlow starts
     from zoo.viz.diagrams import export_registered
 
     rows = export_registered(names, args.out, formats=args.formats)
@@ -110,7 +165,6 @@ def cmd_activations(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    registry.get_entry(args.name)
     from zoo.training.job import train
 
     result = train(args.name, dataset=args.dataset, task=args.task, epochs=args.epochs,
@@ -127,8 +181,6 @@ def _scores(scores: dict[str, float]) -> str:
 
 
 def cmd_tune(args: argparse.Namespace) -> int:
-    registry.get_entry(args.name)
-    args.time_budget = check_duration("--time-budget", args.time_budget)
     from tuning.job import distributed_env
 
     role = "chief" if args.chief else ("worker" if args.worker else "alone")
@@ -152,19 +204,39 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _module_tree(module: str) -> ast.Module:
+    """A module's syntax tree, read from its source without importing it (or its package)."""
+    top, *rest = module.split(".")
+    spec = importlib.util.find_spec(top)  # the top package only: a submodule's spec imports its package
+    if spec is None or spec.origin is None:
+        return ast.Module(body=[], type_ignores=[])
+    with open(os.path.join(os.path.dirname(spec.origin), *rest) + ".py" if rest else spec.origin) as f:
+        return ast.parse(f.read())
+
+
+def keys_of(module: str, name: str) -> tuple[str, ...]:
+    """The string keys of a module-level dict literal ``name = {...}``, read without importing the module."""
+    for node in _module_tree(module).body:
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)):
+            return tuple(k.value for k in node.value.keys if isinstance(k, ast.Constant))
+    return ()
+
+
+def tunable_names() -> tuple[str, ...]:
+    """The names ``tuning.spaces`` declares a search space for (``search_space("name")``), without importing it."""
+    return tuple(node.args[0].value for node in ast.walk(_module_tree("tuning.spaces"))
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "search_space"
+                 and node.args and isinstance(node.args[0], ast.Constant))
+
+
 def defaults_of(module: str, function: str) -> dict[str, Any]:
     """The keyword defaults of a library function, read from its source without importing it.
 
     The CLI's defaults come from the functions it calls (one source each), and reading
     them this way keeps `zoo --help` and argument errors free of TensorFlow's start-up.
     """
-    top, *rest = module.split(".")
-    spec = importlib.util.find_spec(top)  # the top package only: a submodule's spec imports its package
-    if spec is None or spec.origin is None:
-        return {}
-    with open(os.path.join(os.path.dirname(spec.origin), *rest) + ".py" if rest else spec.origin) as f:
-        tree = ast.parse(f.read())
-    for node in tree.body:
+    for node in _module_tree(module).body:
         if isinstance(node, ast.FunctionDef) and node.name == function:
             args = node.args
             named = [*zip(args.args[len(args.args) - len(args.defaults):], args.defaults),
@@ -350,6 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         with _sigterm_as_interrupt():
+            precheck(args)  # before TensorFlow's start-up
             if args.func not in (cmd_list, cmd_describe):
                 _import_tensorflow_quietly()
             return args.func(args)

@@ -118,6 +118,10 @@ def diabetes(*, test_size: float = 0.2, seed: int = 0) -> Split:
     return _tabular(load_diabetes, classification=False, test_size=test_size, seed=seed)
 
 
+# The most float32 values a generated dataset may hold (1 GiB): beyond it is a typo, not a dataset.
+MAX_VALUES = 2**28
+
+
 def sine_sequences(samples: int = 1, *, timesteps: int = 20, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The notes' RNN data (seed 003): a sine wave and the same wave one step ahead.
 
@@ -134,7 +138,11 @@ def sine_sequences(samples: int = 1, *, timesteps: int = 20, seed: int | None = 
         ``(x, y)``, both float32 ``(samples, timesteps, 1)``, with ``y[:, t] = x[:, t + 1]``.
     """
     samples = check_int("samples", samples, minimum=1)
-    timesteps = check_int("timesteps", timesteps, minimum=2)
+    timesteps = check_int("timesteps", timesteps, minimum=2, maximum=MAX_VALUES)
+    seed = None if seed is None else check_int("seed", seed, minimum=0, maximum=2**32 - 1)
+    if samples * (timesteps + 1) > MAX_VALUES:  # x and y are views of one float32 array of this many values
+        raise invalid_value("samples", f"times timesteps + 1 must be at most {MAX_VALUES:,} values "
+                            f"({MAX_VALUES * 4 // 2**30} GiB of float32)", samples)
     phases = np.concatenate([[0.0], np.random.default_rng(seed).uniform(0, 2 * np.pi, samples - 1)])
     t = np.linspace(0, np.pi, timesteps + 1)
     waves = np.sin(t[None, :] + phases[:, None]).astype("float32")[..., None]
@@ -215,8 +223,11 @@ def sequence_classes(samples: int = 1000, *, timesteps: int = 100, features: int
     samples = check_int("samples", samples, minimum=10)
     timesteps = check_int("timesteps", timesteps, minimum=4)
     features = check_int("features", features, minimum=1)
-    classes = check_int("classes", classes, minimum=2)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    classes = check_int("classes", classes, minimum=2, maximum=MAX_VALUES)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0, maximum=2**32 - 1))
+    if samples * timesteps * features > MAX_VALUES // 2:  # generated in float64 first
+        raise invalid_value("samples", f"times timesteps times features must be at most {MAX_VALUES // 2:,} values",
+                            samples)
     y = rng.integers(0, classes, samples)
     t = np.linspace(0, 1, timesteps, endpoint=False)
     x = 0.3 * rng.normal(size=(samples, timesteps, features))

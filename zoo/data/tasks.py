@@ -100,6 +100,7 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
     entry = registry.get_entry(architecture)
     (x, y), (xt, yt) = load_dataset(dataset, kind=entry.input_kind, seed=seed)
     per_step = y.ndim == x.ndim  # a target per timestep (sine)
+    _check_task_fits(task, dataset, y)
     task = _KNOWN_TASKS.get(dataset) if task is None else task
     if task is None:
         head = infer_head(y.reshape(-1, y.shape[-1]) if per_step else y)
@@ -119,6 +120,19 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
     if entry.sequence_output:
         kwargs["return_sequences"] = per_step
     return TaskData(architecture, dataset, x, y, xt, yt, head, kwargs)
+
+
+def _check_task_fits(task: Any, dataset: str, y: np.ndarray) -> None:
+    """A task name that cannot describe the dataset's targets is refused before a head is made from them."""
+    if not isinstance(task, str):
+        return
+    ids = y.dtype.kind in "biu"
+    if task == "regression" and ids:
+        raise invalid_value("task", f"'regression' needs real-valued targets, but {dataset!r} holds class ids "
+                            f"{int(y.min())}..{int(y.max())}; use task='multiclass' (or leave task=None)", task)
+    if task in ("binary", "multiclass", "multilabel") and not ids:
+        raise invalid_value("task", f"{task!r} needs class labels, but {dataset!r} holds real-valued targets; use "
+                            "task='regression' (or leave task=None)", task)
 
 
 def scale_regression_head(head: Head, y: np.ndarray) -> Head:

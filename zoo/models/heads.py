@@ -236,6 +236,8 @@ def head_for(
 
 
 def _binary(outputs: Any, **_: Any) -> Head:
+    if outputs is not None:
+        check_int("outputs", outputs, minimum=1)  # True == 1, but a bool is not a count
     if outputs not in (None, 1):
         raise invalid_value("outputs", "must be 1 (or None) for task='binary'; use task='multilabel' for several labels", outputs)
     return Head("binary", 1, "sigmoid", "binary_crossentropy", ("accuracy", "auc"))
@@ -460,6 +462,15 @@ def resolve_head(
     notes' class count) is used.
     """
     if isinstance(task, Head):
+        # The head decides these; a different value beside it would be silently ignored.
+        if outputs is not None and outputs != task.units:
+            raise invalid_value("outputs", f"must be None or {task.units} when task is a Head with {task.units} "
+                                "unit(s)", outputs)
+        if bounds is not None:
+            raise invalid_value("bounds", "must be None when task is a Head (its activation and rescale set them)",
+                                bounds)
+        if outliers is not False:
+            raise invalid_value("outliers", f"must be False when task is a Head (its loss is {task.loss!r})", outliers)
         return task
     if outputs is None and task == "multiclass":
         outputs = default_classes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zoo.utils.lazy import keras
-from zoo.utils.validation import check_choice
+from zoo.utils.validation import check_choice, check_seed
 
 # Glorot keeps the variance of saturating/linear units; He compensates for ReLU zeroing half
 # its inputs; LeCun normal is what SELU's self-normalisation assumes.
@@ -49,4 +49,5 @@ def initializer_for(activation: str, seed: int | None = None) -> Any:
     Raises:
         ValueError: If `activation` is not one the zoo knows.
     """
-    return getattr(keras.initializers, initializer_name(activation))(seed=seed)
+    name = initializer_name(activation)
+    return getattr(keras.initializers, name)(seed=check_seed(seed))

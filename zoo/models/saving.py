@@ -9,6 +9,8 @@ from typing import Any
 from zoo.utils.lazy import keras
 from zoo.utils.validation import invalid_type, invalid_value
 
+LOAD_OPTIONS = ("custom_objects", "compile", "safe_mode")
+
 
 def load_model(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     """Loads a `.keras` file saved from a zoo model, in any process.
@@ -28,6 +30,10 @@ def load_model(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     """
     if not isinstance(path, (str, os.PathLike)):
         raise invalid_type("path", "a path to a .keras file", path)
+    for key, value in kwargs.items():
+        if key not in LOAD_OPTIONS:
+            raise TypeError(f"`{key}` is not an option of keras.saving.load_model; its options are "
+                            f"{', '.join(LOAD_OPTIONS)}. Received: {key}={value!r}")
     if not str(path).endswith(".keras"):
         raise invalid_value("path", "must end in '.keras' (the Keras 3 format)", str(path))
     if not os.path.isfile(path):

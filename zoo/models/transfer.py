@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from zoo.models import budget
 from zoo.models import preprocessing as prep
 from zoo.models._base import check_common, finish, head_output, shared_args
 from zoo.models.dense import dense_stack
@@ -232,6 +233,14 @@ def transfer(
         raise invalid_value("base", "must be a functional keras.Model (e.g. a zoo.cnn or zoo.mlp) whose "
                             "layers can be copied; a subclassed model or a perceptron cannot be a base", base.name)
     mode = prep.resolve_mode(preprocessing, app)
+    if input_range is None and preprocessing not in ("auto", "none"):
+        raise invalid_value("preprocessing", "needs input_range (0, 1) or (0, 255) to map the images from; "
+                            "with input_range=None pass preprocessing='none' (you preprocess yourself)", preprocessing)
+    if resize is not None:  # the resized RGB images of a batch alone must fit (a lower bound)
+        need, have = budget.estimate_bytes(0, budget.prod(resize) * 3), budget.memory_bytes()
+        if need > have // 2:
+            raise invalid_value("resize", f"gives batches of resized images that need at least {need / 2**30:,.1f} "
+                                f"GiB, more than half of this machine's {have / 2**30:,.1f} GiB", resize)
 
     with distribute.scope(strategy):
         if app is not None:

@@ -42,6 +42,17 @@ def _tf_config() -> dict[str, Any]:
         raise invalid_value("TF_CONFIG", "must be JSON with 'cluster' and 'task' keys", raw) from None
     if not isinstance(config, dict):
         raise invalid_value("TF_CONFIG", "must be a JSON object with 'cluster' and 'task' keys", raw)
+    cluster, task = config.get("cluster") or {}, config.get("task") or {}
+    if not isinstance(cluster, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(a, str) and ":" in a for a in v)
+            for k, v in cluster.items()):
+        raise invalid_value("TF_CONFIG", "must name the cluster as {job: ['host:port', ...]}", raw)
+    if cluster:
+        if not isinstance(task, dict) or task.get("type") not in cluster:
+            raise invalid_value("TF_CONFIG", f"must give this process's task type, one of {sorted(cluster)}", raw)
+        index = task.get("index", 0)
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(cluster[task["type"]]):
+            raise invalid_value("TF_CONFIG", f"must give a task index within the {task['type']!r} addresses", raw)
     return config
 
 
@@ -102,9 +113,10 @@ def get_strategy(kind: str | None = None) -> Any:
 def _strategy(kind: str, why: str) -> Any:
     import keras
 
+    name = ENV_VAR if why.startswith(ENV_VAR) else "kind"  # blame what the user set
     if keras.backend.backend() != "tensorflow":
         if kind not in ("auto", "default"):
-            raise invalid_value("kind", "needs the TensorFlow backend (tf.distribute); on "
+            raise invalid_value(name, "needs the TensorFlow backend (tf.distribute); on "
                                 f"{keras.backend.backend()!r} use zoo.get_distribution()", kind)
         return None
     import tensorflow as tf
@@ -114,7 +126,7 @@ def _strategy(kind: str, why: str) -> Any:
         kind, why = "multi_worker", why + ": TF_CONFIG names a cluster"
     if kind == "multi_worker":  # created before anything lists devices: that starts the runtime
         if not cluster:
-            raise invalid_value("kind", "'multi_worker' needs TF_CONFIG naming a cluster (see the README)", kind)
+            raise invalid_value(name, "'multi_worker' needs TF_CONFIG naming a cluster (see the README)", kind)
         strategy = tf.distribute.MultiWorkerMirroredStrategy()
         workers = sum(len(v) for v in cluster.values())
         _announce(f"strategy MultiWorkerMirroredStrategy, {workers} workers, "
@@ -128,7 +140,7 @@ def _strategy(kind: str, why: str) -> Any:
     if kind == "mirrored":
         devices = gpus if len(gpus) > 1 else cpus
         if len(devices) < 2:
-            raise invalid_value("kind", "'mirrored' needs two or more devices (GPUs or logical CPUs set with "
+            raise invalid_value(name, "'mirrored' needs two or more devices (GPUs or logical CPUs set with "
                                 "tf.config.set_logical_device_configuration); this machine has "
                                 f"{len(gpus)} GPU(s) and {len(cpus)} CPU device(s)", kind)
         strategy = tf.distribute.MirroredStrategy([d.name for d in devices])

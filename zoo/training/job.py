@@ -20,12 +20,12 @@ from zoo import registry
 from zoo.data.tasks import TaskData, baseline_scores, prepare
 from zoo.models.heads import Head
 from zoo.runtime import distribute
+from zoo.training.checks import check_train_args
 from zoo.utils.files import folder_lock, write_json
 from zoo.utils.validation import (
     check_bool,
     check_float,
     check_int,
-    invalid_type,
     invalid_value,
 )
 
@@ -133,8 +133,7 @@ def train(
     validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,
                                    exclusive_minimum=True, exclusive_maximum=True)
     check_bool("tensorboard", tensorboard)
-    if not isinstance(out, (str, os.PathLike)):
-        raise invalid_type("out", "a folder path", out)
+    check_train_args(architecture, builder_kwargs, out=out, verbose=verbose, callbacks=callbacks)
     folder = os.path.join(os.fspath(out), architecture)
     if os.path.isfile(folder):
         raise invalid_value("out", "must be a folder, but a file is in the way", folder)
@@ -185,10 +184,11 @@ def fit_and_record(
     Returns:
         A `TrainResult`.
     """
-    from zoo.training.targets import check_targets, model_head
+    from zoo.training.checks import check_fit_data
+    from zoo.training.targets import model_head
 
-    loss, units = model_head(model)
-    check_targets(data.y_train, loss=loss, units=units)
+    model_head(model)
+    check_fit_data(model, data.x_train, data.y_train)  # before any file: the data must fit the model built
 
     import keras
 

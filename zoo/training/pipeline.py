@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from zoo.training.checks import MAX_BATCH_SIZE, check_fit_args, check_fit_data, check_fit_options
+from zoo.utils.arrays import as_samples
 from zoo.utils.validation import (
     check_bool,
     check_float,
@@ -30,14 +32,7 @@ PIPELINE_BACKENDS = ("tensorflow",)
 
 
 def _as_array(name: str, value: Any) -> np.ndarray:
-    if not isinstance(value, np.ndarray):
-        if hasattr(value, "numpy") or isinstance(value, (list, tuple)):
-            value = np.asarray(value)
-        else:
-            raise invalid_type(name, "a numpy array (or a list or tensor convertible to one)", value)
-    if value.ndim == 0 or len(value) == 0:
-        raise invalid_value(name, "must hold at least one sample (an array with a first axis of length >= 1)",
-                            f"array of shape {value.shape}")
+    value = as_samples(name, value)
     if value.dtype == np.float64:  # as Keras's array adapter does: train in the float policy's dtype
         import keras
 
@@ -81,20 +76,27 @@ def dataset(
         ValueError: If they are empty or their lengths differ, `batch_size` < 1, or
             `drop_remainder` leaves no batch.
     """
-    import tensorflow as tf
-
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1, maximum=MAX_BATCH_SIZE)
     check_bool("shuffle", shuffle)
     check_bool("drop_remainder", drop_remainder)
     seed = check_int("seed", seed, minimum=0)
     if y is None and sample_weight is not None:
         raise invalid_value("sample_weight", "needs targets `y`", "weights with y=None")
+    if x is None:
+        raise invalid_type("x", "a numpy array (or a list or tensor convertible to one)", x)
     named = [("x", x), ("y", y), ("sample_weight", sample_weight)]
     arrays = tuple(_as_array(name, value) for name, value in named if value is not None)
     n = len(arrays[0])
     for (name, _), array in zip(named[1:], arrays[1:]):
         if len(array) != n:
             raise invalid_value(name, f"must have as many samples as x ({n})", f"{len(array)} samples")
+    if len(arrays) > 2 and arrays[2].ndim != 1:
+        raise invalid_value("sample_weight", "must be 1-D: one weight per sample", f"shape {arrays[2].shape}")
+    if not drop_remainder:
+        batch_size = min(batch_size, n)  # one batch of everything, as model.fit gives
+
+    import tensorflow as tf
+
     tensors = tuple(tf.constant(a) for a in arrays)
     full, rest = divmod(n, batch_size)
     if drop_remainder:
@@ -128,8 +130,12 @@ def split_validation(x: Any, y: Any, fraction: float) -> tuple[tuple[Any, Any], 
         ``((x_train, y_train), (x_val, y_val))`` (``y`` parts None when `y` is).
 
     Raises:
-        ValueError: If either part would be empty.
+        ValueError: If `fraction` is not in (0, 1) or either part would be empty.
     """
+    fraction = check_float("validation_split", fraction, minimum=0.0, maximum=1.0, exclusive_minimum=True,
+                           exclusive_maximum=True)
+    if len(x) != (len(x) if y is None else len(y)):
+        raise invalid_value("y", f"must have one row per sample of x ({len(x)})", f"{len(y)} rows")
     cut = int(math.floor(len(x) * (1.0 - fraction)))
     if cut == 0 or cut == len(x):
         raise invalid_value("validation_split", f"leaves no training or no validation samples of {len(x)}",
@@ -177,22 +183,24 @@ def fit(
 
     if not isinstance(model, keras.Model):
         raise invalid_type("model", "a compiled keras.Model", model)
+    check_fit_args(epochs=epochs, batch_size=batch_size)
+    check_fit_options(kwargs, epochs=epochs)
+    check_bool("shuffle", shuffle)
+    seed = check_int("seed", seed, minimum=0)
     validation_split = check_float("validation_split", validation_split, minimum=0.0, maximum=1.0,
                                    exclusive_maximum=True)
-    x = _as_array("x", x)
-    y = None if y is None else _as_array("y", y)
-    sample_weight = kwargs.pop("sample_weight", None)
+    if validation_split and validation_data is not None:
+        raise invalid_value("validation_split", "must be 0 when validation_data is given", validation_split)
+    checked = check_fit_data(model, x, y, sample_weight=kwargs.pop("sample_weight", None),
+                             class_weight=kwargs.get("class_weight"), validation_data=validation_data)
+    x, y, sample_weight = (None if a is None else _as_array(n, a) for n, a in
+                           (("x", checked.x), ("y", checked.y), ("sample_weight", checked.sample_weight)))
+    validation_data = checked.validation_data
     if validation_split:
-        if validation_data is not None:
-            raise invalid_value("validation_split", "must be 0 when validation_data is given", validation_split)
         (x, y), validation_data = split_validation(x, y, validation_split)
         if sample_weight is not None:  # held out alongside, as Keras does
-            (sample_weight, _), (val_weight, _) = split_validation(_as_array("sample_weight", sample_weight), None,
-                                                                   validation_split)
+            (sample_weight, _), (val_weight, _) = split_validation(sample_weight, None, validation_split)
             validation_data = (*validation_data, val_weight)
-    if validation_data is not None and (not isinstance(validation_data, (tuple, list))
-                                        or len(validation_data) not in (2, 3)):
-        raise invalid_type("validation_data", "a tuple (x_val, y_val) or (x_val, y_val, weights)", validation_data)
     if keras.backend.backend() not in PIPELINE_BACKENDS:
         return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle, sample_weight=sample_weight,
                          validation_data=validation_data, **kwargs)

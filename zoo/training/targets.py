@@ -59,8 +59,11 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
         if not profile.integral or values.min() < 0 or values.max() >= units:
             raise refuse(f"class ids must be integers 0..{units - 1}",
                          "Pass outputs= the number of classes, or task='regression' for real-valued targets.")
+        if arr.ndim > 1 and arr.shape[-1] == units > 1 and set(values.tolist()) <= {0, 1} and (arr.sum(-1) == 1).all():
+            raise refuse("one class id per sample is needed, not one-hot rows",
+                         "Pass label_format='one_hot', or y.argmax(-1) as the labels.")
     elif loss == "categorical_crossentropy":
-        if arr.shape[-1] != units or not set(values.tolist()) <= {0, 1}:
+        if arr.ndim < 2 or arr.shape[-1] != units or not set(values.tolist()) <= {0, 1}:
             raise refuse(f"one-hot rows of width {units} are needed",
                          "Pass label_format='sparse' for integer class ids.")
     elif loss == "binary_crossentropy":
@@ -68,10 +71,12 @@ def check_targets(y: Any, *, loss: str, units: int, name: str = "y") -> np.ndarr
             hint = (f"Pass task='multiclass', outputs={int(values.max()) + 1}."
                     if profile.integral and values.min() >= 0 else "Pass task='regression'.")
             raise refuse("labels must be 0 or 1 (or probabilities in [0, 1])", hint)
-        if units > 1 and arr.shape[-1] != units:
+        if units > 1 and (arr.ndim < 2 or arr.shape[-1] != units):
             raise refuse(f"multi-label rows of width {units} are needed", "Pass outputs= the number of labels.")
     elif units > 1 and (arr.ndim < 2 or arr.shape[-1] != units):
         raise refuse(f"rows of {units} targets are needed", "Pass outputs= the number of regression targets.")
+    elif units == 1 and arr.ndim > 1 and arr.shape[-1] != 1:
+        raise refuse("one target per sample is needed", f"Pass outputs={arr.shape[-1]} for {arr.shape[-1]} targets.")
     if loss in _CLASS_LOSSES and units == 1 and arr.ndim > 1 and arr.shape[-1] != 1:
         raise refuse("one label per sample is needed", "Pass task='multilabel' with outputs= the label count.")
     return arr

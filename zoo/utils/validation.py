@@ -173,3 +173,42 @@ def check_duration(name: str, value: Any) -> float | None:
             raise invalid_value(name, "must be seconds or a duration such as '90s', '5m' or '1h'", value)
         value = float(match.group(1)) * _UNITS[match.group(2) or "s"]
     return check_float(name, value, minimum=0.0, exclusive_minimum=True)
+
+
+def check_file_target(name: str, value: Any, *, folder: bool = False) -> str:
+    """Checks a path the zoo will write (a file, or with `folder` a folder), before any work.
+
+    The message names the target, never the temporary sibling an atomic write goes through.
+
+    Args:
+        name: The argument's name, for the message.
+        value: A path (str or os.PathLike).
+        folder: The target is a folder (it may exist) rather than a file.
+
+    Returns:
+        The path as a string.
+
+    Raises:
+        TypeError: If `value` is not a path.
+        ValueError: If it is empty, a folder where a file is wanted (or the reverse), below a
+            file, or in a folder that cannot be written.
+    """
+    import os
+
+    if not isinstance(value, (str, os.PathLike)):
+        raise invalid_type(name, "a file path" if not folder else "a folder path", value)
+    path = os.fspath(value)
+    if not isinstance(path, str) or not path.strip() or "\0" in path:
+        raise invalid_value(name, "must be a non-empty path", value)
+    full = os.path.abspath(path)
+    if os.path.exists(full) and os.path.isdir(full) != folder:
+        raise invalid_value(name, "must be a folder, but a file is in the way" if folder
+                            else "must be a file path, but it is an existing folder", path)
+    parent = full if folder else os.path.dirname(full)
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise invalid_value(name, f"cannot be written: {parent!r} is a file, not a folder", path)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise invalid_value(name, f"cannot be written: no write permission in {parent!r}", path)
+    return path

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from zoo.utils.files import write_atomic
-from zoo.utils.validation import check_bool, check_choice, invalid_type, invalid_value
+from zoo.utils.validation import check_bool, check_choice, check_file_target, check_int, invalid_type, invalid_value
 
 FORMATS = ("png", "svg", "dot")
 GRAPHVIZ_HINT = ("graphviz's `dot` program is not installed, so only the DOT source was written "
@@ -73,11 +73,14 @@ def export_diagram(
                         ("show_layer_activations", show_layer_activations), ("show_trainable", show_trainable)):
         check_bool(flag, value)
     check_choice("rankdir", rankdir, ("TB", "LR"))
-    if not isinstance(path, (str, os.PathLike)):
-        raise invalid_type("path", "a file path", path)
-    stem, ext = os.path.splitext(os.fspath(path))
+    # graphviz loops for minutes on a negative dpi; beyond 1200 a diagram is hundreds of megapixels.
+    dpi = check_int("dpi", dpi, minimum=10, maximum=1200)
+    path = check_file_target("path", path)
+    stem, ext = os.path.splitext(path)
     if ext[1:] not in FORMATS:  # "out/model.v2" keeps its dot
-        stem = os.fspath(path)
+        stem = path
+    for fmt in {"dot", *formats}:
+        check_file_target("path", f"{stem}.{fmt}")
     dot = keras.utils.model_to_dot(model, show_shapes=show_shapes, show_layer_names=show_layer_names,
                                    show_layer_activations=show_layer_activations, show_trainable=show_trainable,
                                    rankdir=rankdir, dpi=dpi, expand_nested=False)
@@ -118,9 +121,16 @@ def export_registered(names: Sequence[str] | str, out: str | os.PathLike[str], *
     from zoo import registry
     from zoo.viz.report import write_diagram_index
 
+    if isinstance(names, str) and names != "all":
+        raise invalid_type("names", "'all' or a list of registered names such as ['cnn']", names)
+    if not isinstance(names, str) and (not isinstance(names, Sequence) or not names):
+        raise invalid_value("names", "must be 'all' or a non-empty list of registered names", names)
     names = registry.list_models() if names == "all" else list(names)
     entries = [registry.get_entry(n) for n in names]  # unknown names fail before any build
-    out = os.fspath(out)
+    if isinstance(formats, str) or not isinstance(formats, Sequence) or not formats:
+        raise invalid_type("formats", f"a non-empty sequence of {', '.join(map(repr, FORMATS))}", formats)
+    formats = [check_choice("formats", f, FORMATS) for f in formats]
+    out = check_file_target("out", out, folder=True)
     rows = []
     for i, entry in enumerate(entries, start=1):
         model = registry.build(entry.name, **entry.offline)

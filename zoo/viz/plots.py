@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from zoo.utils.validation import check_choice, invalid_type, invalid_value
+from zoo.utils.validation import check_choice, check_file_target, check_float, check_int, invalid_type, invalid_value
 
 
 def pyplot() -> Any:
@@ -29,16 +29,22 @@ def pyplot() -> Any:
     return plt
 
 
+def check_figure_path(path: Any) -> str:
+    """Checks a figure's target before anything is drawn: a writable .png, .svg or .pdf path."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise invalid_type("path", "a file path such as 'out/history.png'", path)
+    path = check_file_target("path", path)
+    if os.path.splitext(path)[1].lower() not in (".png", ".svg", ".pdf"):
+        raise invalid_value("path", "must end in .png, .svg or .pdf", path)
+    return path
+
+
 def save_figure(fig: Any, path: str | os.PathLike[str], *, dpi: int = 110) -> str:
     """Saves `fig` atomically (format from the extension) and closes it; returns the path."""
     from zoo.utils.files import write_atomic
 
-    if not isinstance(path, (str, os.PathLike)):
-        raise invalid_type("path", "a file path such as 'out/history.png'", path)
-    path = os.fspath(path)
+    path = check_figure_path(path)
     ext = os.path.splitext(path)[1].lower()
-    if ext not in (".png", ".svg", ".pdf"):
-        raise invalid_value("path", "must end in .png, .svg or .pdf", path)
     try:
         write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format=ext[1:]))
     finally:
@@ -57,9 +63,10 @@ def plot_history(history: Any, path: str | os.PathLike[str], *, title: str | Non
     Returns:
         The path written.
     """
-    logs = getattr(history, "history", history)
-    if not isinstance(logs, Mapping) or not logs:
-        raise invalid_type("history", "a keras History or a non-empty {metric: values} dict", history)
+    logs = _check_history(history)
+    check_figure_path(path)
+    if title is not None and not isinstance(title, str):
+        raise invalid_type("title", "a string or None", title)
     metrics = [k for k in logs if not k.startswith("val_") and k not in ("learning_rate", "lr")]
     plt = pyplot()
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.8), layout="constrained", squeeze=False)
@@ -74,6 +81,25 @@ def plot_history(history: Any, path: str | os.PathLike[str], *, title: str | Non
     if title:
         fig.suptitle(title)
     return save_figure(fig, path)
+
+
+def _check_history(history: Any) -> dict[str, list[float]]:
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, Mapping) or not logs:
+        raise invalid_type("history", "a keras History or a non-empty {metric: values} dict", history)
+    checked = {}
+    for key, values in logs.items():
+        if not isinstance(key, str) or isinstance(values, (str, bytes)) or not isinstance(values, Sequence | np.ndarray):
+            raise invalid_type("history", "a {metric name: per-epoch values} dict", history)
+        if not len(values) or any(isinstance(v, bool) or not isinstance(v, (int, float, np.number)) for v in values):
+            raise invalid_value("history", f"must hold a non-empty list of numbers per metric ({key!r})", history)
+        checked[key] = list(values)
+    if not any(not k.startswith("val_") and k not in ("learning_rate", "lr") for k in checked):
+        raise invalid_value("history", "must hold at least one training metric (not only val_ ones)", history)
+    if len({len(v) for v in checked.values()}) > 1:
+        lengths = {k: len(v) for k, v in checked.items()}
+        raise invalid_value("history", f"must hold one value per epoch for every metric; lengths {lengths}", history)
+    return checked
 
 
 def _softmax_first(z: Any) -> Any:
@@ -119,10 +145,14 @@ def activation_values(name: str, z: Sequence[float] | np.ndarray) -> tuple[np.nd
         ``(f(z), f'(z))`` as float64 arrays.
     """
     check_choice("name", name, ACTIVATIONS)
+    from zoo.utils.arrays import as_samples
+
+    z = as_samples("z", z).astype("float32")
+    if z.ndim != 1:
+        raise invalid_value("z", "must be 1-D: the points to evaluate at", f"shape {z.shape}")
     import keras
 
     fn = ACTIVATIONS[name]
-    z = np.asarray(z, dtype="float32")
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
@@ -161,9 +191,19 @@ def plot_activations(path: str | os.PathLike[str], names: Sequence[str] | None =
     Returns:
         The path written.
     """
+    if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)):
+        raise invalid_type("names", "a list of activation names such as ['relu', 'tanh'] or None", names)
+    if names is not None and not names:
+        raise invalid_value("names", "must name at least one activation", names)
     names = list(ACTIVATIONS) if names is None else [check_choice("names", n, ACTIVATIONS) for n in names]
+    if not isinstance(z_range, (tuple, list)) or len(z_range) != 2:
+        raise invalid_type("z_range", "a (low, high) pair of numbers", z_range)
+    low, high = (check_float("z_range", v) for v in z_range)
+    if not low < high:
+        raise invalid_value("z_range", "must satisfy low < high", z_range)
+    check_figure_path(path)
     plt = pyplot()
-    z = np.linspace(*z_range, 401)
+    z = np.linspace(low, high, 401)
     cols = 2
     rows = (len(names) + cols - 1) // cols
     fig, axes = plt.subplots(rows, 2 * cols, figsize=(15, 2.6 * rows), layout="constrained", squeeze=False)
@@ -197,14 +237,16 @@ def plot_decision_boundaries(panels: Sequence[tuple[str, Any, np.ndarray, np.nda
     Returns:
         The path written.
     """
-    plt = pyplot()
-    if not panels:
+    if not isinstance(panels, Sequence) or isinstance(panels, str) or not panels:
         raise invalid_value("panels", "must hold at least one (title, model, x, y) panel", panels)
+    resolution = check_int("resolution", resolution, minimum=2, maximum=2000)
+    panels = [_check_panel(panel) for panel in panels]
+    check_figure_path(path)
+    plt = pyplot()
     cols = min(3, len(panels))
     rows = (len(panels) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 4.0 * rows), layout="constrained", squeeze=False)
     for ax, (title, model, x, y) in zip(axes.flat, panels):
-        x, y = np.asarray(x, dtype="float32"), np.asarray(y).ravel()
         pad = 0.5 * max(float(np.ptp(x[:, 0])), float(np.ptp(x[:, 1])), 1.0) * 0.5
         gx, gy = np.meshgrid(np.linspace(x[:, 0].min() - pad, x[:, 0].max() + pad, resolution),
                              np.linspace(x[:, 1].min() - pad, x[:, 1].max() + pad, resolution))
@@ -220,3 +262,27 @@ def plot_decision_boundaries(panels: Sequence[tuple[str, Any, np.ndarray, np.nda
     for ax in axes.flat[len(panels):]:
         ax.axis("off")
     return save_figure(fig, path)
+
+
+def _check_panel(panel: Any) -> tuple[str, Any, np.ndarray, np.ndarray]:
+    """One ``(title, model, x, y)`` panel: a model from 2 features to 1 output, finite 2-D points, 0/1 labels."""
+    from zoo.utils.arrays import as_samples, describe, model_facts
+
+    if not isinstance(panel, (tuple, list)) or len(panel) != 4:
+        raise invalid_type("panels", "a sequence of (title, model, x, y) tuples", panel)
+    title, model, x, y = panel
+    if not hasattr(model, "predict"):
+        raise invalid_type("panels", "panels whose model has predict()", model)
+    facts = model_facts(model)
+    if facts["input_shape"] not in (None, (2,)):
+        raise invalid_value("panels", "needs models of 2 input features (a plane to draw)", facts["input_shape"])
+    out = getattr(model, "output_shape", None)
+    if isinstance(out, tuple) and out[-1] not in (None, 1):
+        raise invalid_value("panels", "needs binary models with one output unit", out)
+    x = as_samples("panels", x).astype("float32")
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise invalid_value("panels", "needs x of shape (n, 2)", describe(x))
+    y = as_samples("panels", y).ravel()
+    if len(y) != len(x) or not set(np.unique(y).tolist()) <= {0, 1}:
+        raise invalid_value("panels", "needs one 0/1 label per point of x", describe(y))
+    return str(title), model, x, y
