@@ -26,7 +26,10 @@ figcaption{font-size:.85rem;color:#666}
 table{border-collapse:collapse;margin:.4rem 0;display:block;max-width:100%;overflow-x:auto} td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}
 .ok{color:#1a7f37;font-weight:600} .bad{color:#b42318;font-weight:600}
 .diagram img{max-height:520px}
-.overview td,.overview th{white-space:nowrap;font-size:.9rem}
+.overview{font-size:.85rem} .overview td{white-space:nowrap} .overview th{vertical-align:bottom}
+.overview td:first-child,.overview th:first-child{position:sticky;left:0;background:#fff}
+.overview td:nth-child(2){white-space:normal;min-width:6em}
+@media (max-width:600px){body{padding:0 .5rem}.card{padding:.8rem .7rem}.overview{font-size:.75rem}.overview td,.overview th{padding:.2rem .35rem}}
 pre{background:#f3f3f3;padding:.6rem;border-radius:6px;overflow-x:auto}
 """
 
@@ -55,7 +58,8 @@ def image_tag(path: str | None, alt: str, *, css: str = "") -> str:
 
 
 def _page(title: str, subtitle: str, body: str) -> str:
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8>"
+            f"<meta name=viewport content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title>"
             f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
             f"<p class=sub>{subtitle}</p>{body}</body></html>\n")
 
