@@ -102,12 +102,9 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 # after load, the wrapper reports on the page in an attribute that --dump-dom shows.
 _WRAPPER = """<!doctype html><html><body style="margin:0">
 <iframe id=page style="border:0;width:{width}px;height:{height}px" srcdoc="{srcdoc}"></iframe>
-<script>window.addEventListener('load', async () => {{
+<script>window.addEventListener('load', () => {{
   const w = document.getElementById('page').contentWindow, d = w.document, images = [...d.images];
-  // decode() rejects an image whose data is damaged even where the header gave it a natural size
-  const decoded = await Promise.allSettled(images.map(i => i.decode()));
-  const report = {{images: images.length, broken: images.filter((i, k) => !(i.complete && i.naturalWidth > 0)
-      || decoded[k].status === 'rejected').length,
+  const report = {{images: images.length, broken: images.filter(i => !(i.complete && i.naturalWidth > 0)).length,
     overflowing: images.filter(i => i.getBoundingClientRect().right > w.innerWidth + 1).length,
     rows: d.querySelectorAll('table.overview tbody tr').length,
     links: [...d.querySelectorAll('table.overview a')].filter(a =>
@@ -128,7 +125,7 @@ def browser_report(page, width, tmp_path, *, height=900, screenshot=None, timeou
     """Opens `page` in headless Chromium, `width` px wide, and returns what the page says of itself.
 
     The page is shown in an iframe of that width; a script of the wrapper records, after
-    load, the images (and how many have no natural size, fail to decode, or overflow the width), the overview's
+    load, the images (and how many have no natural size or overflow the width), the overview's
     rows and working links, and the page's scroll width. The browser runs with a hard
     timeout in its own process group, killed at the end.
 
