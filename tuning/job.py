@@ -165,6 +165,9 @@ def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, t
         notes, samples = result.notes, result.validation_samples
         result = collect(tuner, seconds=result.seconds)
         result.notes, result.validation_samples = notes, samples
+    if tensorboard:
+        result.files["tensorboard"] = os.path.join(tuner.project_dir, "tensorboard")
+        print(f"[tune] TensorBoard's HParams dashboard: tensorboard --logdir {result.files['tensorboard']}", flush=True)
     default = _default_model(tuner, result)
     return _report(tuner.project_dir, result, data, architecture, dataset, kind, time.perf_counter() - start,
                    test_scores, baseline_scores, default)

@@ -28,6 +28,8 @@ def test_tensorboard_writes_one_run_per_trial_with_its_hyperparameters(tmp_path,
     summary = tune("mlp", dataset="iris", kind="random", trials=2, epochs=2, seed=0, out=str(tmp_path),
                    tensorboard=True)
     logs = tmp_path / "mlp" / "tensorboard"
+    assert summary["files"]["tensorboard"] == str(logs)
+    assert f"tensorboard --logdir {logs}" in capsys.readouterr().out
     runs = sorted(p.name for p in logs.iterdir())
     assert len(runs) == summary["trials"] == 2, runs
     for run in runs:
