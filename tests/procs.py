@@ -137,7 +137,8 @@ def browser_report(page, width, tmp_path, *, height=900, screenshot=None, timeou
     import re
     import shutil
 
-    text = open(page, encoding="utf-8").read()
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
     wrapper = tmp_path / f"probe-{width}.html"
     wrapper.write_text(_WRAPPER.format(width=width, height=height, srcdoc=html.escape(text, quote=True)),
                        encoding="utf-8")

@@ -2,11 +2,9 @@
 
 import importlib.util
 import os
-import subprocess
 
 import numpy as np
 import pytest
-from procs import zoo_cmd, zoo_env
 
 import zoo
 from zoo import registry
@@ -69,13 +67,13 @@ def test_exported_weights_are_the_models_not_fresh_ones(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(format="tflite"), ValueError, "Received: format='tflite'"),
-    (dict(format="onnx"), ValueError, "must end in '.onnx'"),
-    (dict(path="m.onnx"), ValueError, "must be a folder name for format='saved_model'"),
-    (dict(path=3), TypeError, "Received: path=3"),
-    (dict(overwrite="yes"), TypeError, "Received: overwrite='yes'"),
-    (dict(model="nope.txt"), ValueError, "must end in '.keras'"),
-    (dict(model=[1, 2]), TypeError, "Received: model=[1, 2]"),
+    ({"format": "tflite"}, ValueError, "Received: format='tflite'"),
+    ({"format": "onnx"}, ValueError, "must end in '.onnx'"),
+    ({"path": "m.onnx"}, ValueError, "must be a folder name for format='saved_model'"),
+    ({"path": 3}, TypeError, "Received: path=3"),
+    ({"overwrite": "yes"}, TypeError, "Received: overwrite='yes'"),
+    ({"model": "nope.txt"}, ValueError, "must end in '.keras'"),
+    ({"model": [1, 2]}, TypeError, "Received: model=[1, 2]"),
 ])
 def test_bad_arguments_are_refused_before_any_work(kwargs, error, message, tmp_path):
     args = {"model": zoo.mlp(input_shape=(4,), task="binary"), "path": "m", **kwargs}
@@ -122,13 +120,14 @@ def test_a_failing_export_leaves_nothing_half_written(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
-def test_zoo_export_command_writes_a_savedmodel_and_refuses_in_one_line(tmp_path):
+def test_zoo_export_command_writes_a_savedmodel_and_refuses_in_one_line(tmp_path, capsys):
+    from zoo.app.cli import main
+
     model_path = zoo.save_model(zoo.mlp(input_shape=(4,), task="binary"), str(tmp_path / "m.keras"))
-    env = zoo_env(tmp_path)
-    done = subprocess.run(zoo_cmd("export", model_path, "--format", "saved_model"), capture_output=True,
-                          text=True, timeout=120, env=env)
-    assert done.returncode == 0, done.stderr
+    assert main(["export", model_path, "--format", "saved_model"]) == 0
     assert os.path.isfile(tmp_path / "m_saved_model" / "saved_model.pb")
-    again = subprocess.run(zoo_cmd("export", model_path), capture_output=True, text=True, timeout=120, env=env)
-    assert again.returncode == 2 and "already exists" in again.stderr
-    assert len(again.stderr.strip().splitlines()) == 1 and "Traceback" not in again.stderr
+    assert f"exported {model_path} as saved_model" in capsys.readouterr().out
+    assert main(["export", model_path]) == 2
+    err = capsys.readouterr().err
+    assert "zoo export: error: `path` already exists" in err and "Received: path=" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

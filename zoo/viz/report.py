@@ -29,7 +29,8 @@ table{border-collapse:collapse;margin:.4rem 0;display:block;max-width:100%;overf
 .overview{font-size:.85rem} .overview td{white-space:nowrap} .overview th{vertical-align:bottom}
 .overview td:first-child,.overview th:first-child{position:sticky;left:0;background:#fff}
 .overview td:nth-child(2){white-space:normal;min-width:6em}
-@media (max-width:600px){body{padding:0 .5rem}.card{padding:.8rem .7rem}.overview{font-size:.75rem}.overview td,.overview th{padding:.2rem .35rem}}
+@media (max-width:600px){body{padding:0 .5rem}.card{padding:.8rem .7rem}.overview{font-size:.75rem}
+.overview td,.overview th{padding:.2rem .35rem}}
 pre{background:#f3f3f3;padding:.6rem;border-radius:6px;overflow-x:auto}
 """
 
