@@ -66,8 +66,11 @@ def forward_flops(model: Any) -> int | None:
         graph = convert_variables_to_constants_v2(concrete).graph
         options = tf.compat.v1.profiler.ProfileOptionBuilder(
             tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()).with_empty_output().build()
-        info = tf.compat.v1.profiler.profile(graph=graph, run_meta=tf.compat.v1.RunMetadata(), cmd="op",
-                                             options=options)
+        from tensorflow.python.util import deprecation
+
+        with deprecation.silence():  # the v1 profiler's own deprecation notice, once per process
+            info = tf.compat.v1.profiler.profile(graph=graph, run_meta=tf.compat.v1.RunMetadata(), cmd="op",
+                                                 options=options)
     except (ValueError, TypeError, AttributeError, tf.errors.OpError):
         return None
     return int(info.total_float_ops) + sum(recurrent_flops(layer) for layer in _layers(model))
