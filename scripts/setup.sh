@@ -12,12 +12,14 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-# Reinstall only when the packaging files changed since the last successful install.
+# Reinstall only when the packaging files or the pinned versions changed since the last successful install.
+# constraints.txt pins the versions the suite passed with (refresh it with scripts/freeze.sh).
 stamp="$VENV/.zoo-install-stamp"
-want="$(cat "$ROOT/setup.cfg" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+want="$(cat "$ROOT/setup.cfg" "$ROOT/pyproject.toml" "$ROOT/constraints.txt" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "[setup] installing keras-zoo and its dependencies into $VENV (about a minute the first time)"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c "$ROOT/constraints.txt" \
+    -e "$ROOT[test,export]"
   echo "$want" > "$stamp"
 else
   echo "[setup] environment up to date ($VENV)"
@@ -34,6 +36,17 @@ if ! command -v dot >/dev/null 2>&1; then
     fi
   else
     echo "[setup] graphviz is missing and apt-get needs root here; diagrams will be written as DOT source"
+  fi
+fi
+
+# Headless Chromium checks the tour's page in a real browser (tests/viz/test_report_browser.py).
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing chromium with apt-get (for the browser test)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+      || echo "[setup] could not install chromium; the browser test will skip"
+  else
+    echo "[setup] chromium is missing and apt-get needs root here; the browser test will skip"
   fi
 fi
 

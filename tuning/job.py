@@ -73,7 +73,8 @@ def tune(
     time_budget: float | str | None = None,
     refit: bool = False,
     prune: bool = True,
-    lease: float | str = 60.0,
+    lease: float | str = 30.0,
+    tensorboard: bool = False,
     **fixed: Any,
 ) -> dict[str, Any]:
     """Searches an architecture's hyperparameters on a bundled dataset and writes the results.
@@ -104,6 +105,9 @@ def tune(
         prune: Stop clearly losing trials early (`tuning.make_tuner`).
         lease: Chief/worker searches: seconds a worker may go unheard before its trial
             goes back to the queue, and a worker waits for its chief (`tuning.make_tuner`).
+        tensorboard: Write TensorBoard logs under ``<project>/tensorboard/``, one run per
+            trial with its hyperparameters (KerasTuner's HParams dashboard):
+            ``tensorboard --logdir out/tune/<architecture>/tensorboard``.
         **fixed: Builder keywords held fixed (for example ``base="cnn.keras"`` for transfer).
 
     Returns:
@@ -116,6 +120,7 @@ def tune(
     check_bool("refit", refit)
     check_bool("prune", prune)
     lease = check_duration("lease", lease)
+    check_bool("tensorboard", tensorboard)
     from zoo.data.tasks import baseline_scores, prepare
     from zoo.training.job import test_scores
 
@@ -128,13 +133,14 @@ def tune(
         return _search(architecture, data, hm, dataset=dataset, kind=kind, trials=trials, epochs=epochs,
                        batch_size=batch_size, patience=patience, seed=seed, out=out, overwrite=overwrite,
                        verbose=verbose, time_budget=time_budget, refit=refit, prune=prune, lease=lease, fixed=fixed,
+                       tensorboard=tensorboard,
                        baseline_scores=baseline_scores, test_scores=test_scores)
 
 
 def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, trials: int, epochs: int,
             batch_size: int | None, patience: int | None, seed: int, out: str, overwrite: bool, verbose: int,
             time_budget: Any, refit: bool, prune: bool, lease: float, fixed: dict[str, Any], baseline_scores: Any,
-            test_scores: Any) -> dict[str, Any]:
+            test_scores: Any, tensorboard: bool = False) -> dict[str, Any]:
     tuner = make_tuner(kind, hm, max_trials=trials, max_epochs=epochs, directory=out, project_name=architecture,
                        seed=seed, overwrite=overwrite, time_budget=time_budget, prune=prune, lease=lease,
                        hyperparameters=stepped_learning_rate() if kind == "grid" and "learning_rate" not in fixed
@@ -146,6 +152,10 @@ def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, t
 
         callbacks.append(keras.callbacks.EarlyStopping(monitor=objective.name, mode=objective.direction,
                                                        patience=check_int("patience", patience, minimum=0)))
+    if tensorboard:  # KerasTuner gives each trial its own run and adds the HParams callback
+        import keras
+
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=os.path.join(tuner.project_dir, "tensorboard")))
     fit_kwargs = {} if batch_size is None else {"batch_size": check_int("batch_size", batch_size, minimum=1)}
     print(f"[tune] {kind} search of {architecture} on {dataset}: up to {trials} trials x {epochs} epochs, "
           f"objective {tuner.oracle.objective.name}, project {tuner.project_dir}", flush=True)
@@ -159,6 +169,9 @@ def _search(architecture: str, data: Any, hm: Any, *, dataset: str, kind: str, t
         notes, samples = result.notes, result.validation_samples
         result = collect(tuner, seconds=result.seconds)
         result.notes, result.validation_samples = notes, samples
+    if tensorboard:
+        result.files["tensorboard"] = os.path.join(tuner.project_dir, "tensorboard")
+        print(f"[tune] TensorBoard's HParams dashboard: tensorboard --logdir {result.files['tensorboard']}", flush=True)
     default = _default_model(tuner, result)
     return _report(tuner.project_dir, result, data, architecture, dataset, kind, time.perf_counter() - start,
                    test_scores, baseline_scores, default)

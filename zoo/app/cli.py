@@ -79,6 +79,7 @@ def precheck(args: argparse.Namespace) -> None:
         check_choice("--tuner", args.tuner, keys_of("tuning.engine", "ORACLES") or (args.tuner,))
         _check_counts(args, "--trials")
         args.time_budget = check_duration("--time-budget", args.time_budget)
+        args.lease = check_duration("--lease", args.lease)
         distributed = args.chief or args.worker is not None
         if args.oracle_port is not None:
             check_int("--oracle-port", args.oracle_port, minimum=1, maximum=65535)
@@ -191,8 +192,16 @@ def cmd_tune(args: argparse.Namespace) -> int:
     tune(args.name, dataset=args.dataset, kind=args.tuner, trials=args.trials, epochs=args.epochs,
          batch_size=args.batch_size, patience=args.patience, seed=args.seed, out=args.out,
          overwrite=args.overwrite, time_budget=args.time_budget, refit=args.refit, prune=args.prune,
-         lease=args.lease,
-         **dict(args.set or []))
+         lease=args.lease, tensorboard=args.tensorboard, **dict(args.set or []))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from zoo.models.export import export
+
+    path = args.out or (os.path.splitext(args.model)[0] + (".onnx" if args.format == "onnx" else "_saved_model"))
+    written = export(args.model, path, format=args.format, overwrite=args.overwrite)
+    print(f"exported {args.model} as {args.format}: {written}")
     return 0
 
 
@@ -346,6 +355,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-prune", dest="prune", action="store_false",
                    help="let every trial run its epochs instead of stopping clearly losing ones")
     p.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming")
+    p.add_argument("--tensorboard", action="store_true",
+                   help="write TensorBoard's HParams dashboard, one run per trial, under <project>/tensorboard")
     role = p.add_mutually_exclusive_group()
     role.add_argument("--chief", action="store_true", help="run KerasTuner's chief oracle (needs --oracle-port)")
     role.add_argument("--worker", metavar="ID", help="run as the worker ID (unique, e.g. tuner0)")
@@ -357,6 +368,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", type=_parse_assignment, metavar="KEY=VALUE",
                    help="builder argument held fixed, repeatable")
     p.set_defaults(func=cmd_tune)
+
+    p = sub.add_parser("export", help="export a saved .keras model for serving: a SavedModel folder or ONNX",
+                       formatter_class=fmt,
+                       epilog=_examples("zoo export out/train/cnn/model.keras --format saved_model",
+                                        "zoo export out/train/cnn/model.keras --format onnx --out cnn.onnx"))
+    p.add_argument("model", metavar="MODEL.keras", help="a model saved by zoo (train, tune, build --save)")
+    p.add_argument("--format", default="saved_model", choices=("saved_model", "onnx"),
+                   help="saved_model (TensorFlow Serving) or onnx (onnxruntime; pip install -e .[export]) "
+                        "(default: %(default)s)")
+    p.add_argument("--out", help="destination (default: beside the model: NAME_saved_model/ or NAME.onnx)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing export")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

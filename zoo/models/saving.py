@@ -101,14 +101,19 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> str:
         raise ValueError(f"`path` could not be written ({error.strerror or error}). Received: path={path!r}") from None
 
 
-def check_writable(path: str) -> None:
+def check_writable(path: str, *, expect: str = "a file name ending in '.keras'", folder_ok: bool = False) -> None:
     """Refuses, naming `path`, a destination that is a folder, sits under a file, or is read-only.
+
+    Args:
+        path: The destination.
+        expect: What the user should give instead of a folder (for the message).
+        folder_ok: The destination is a folder (a SavedModel): an existing one is fine.
 
     Raises:
         ValueError: With what is in the way.
     """
-    if os.path.isdir(path):
-        raise invalid_value("path", "is a folder; give a file name ending in '.keras'", path)
+    if os.path.isdir(path) and not folder_ok:
+        raise invalid_value("path", f"is a folder; give {expect}", path)
     parent = os.path.dirname(os.path.abspath(path))
     probe = parent
     while not os.path.exists(probe):

@@ -26,6 +26,11 @@ figcaption{font-size:.85rem;color:#666}
 table{border-collapse:collapse;margin:.4rem 0;display:block;max-width:100%;overflow-x:auto} td,th{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}
 .ok{color:#1a7f37;font-weight:600} .bad{color:#b42318;font-weight:600}
 .diagram img{max-height:520px}
+.overview{font-size:.85rem} .overview td{white-space:nowrap} .overview th{vertical-align:bottom}
+.overview td:first-child,.overview th:first-child{position:sticky;left:0;background:#fff}
+.overview td:nth-child(2){white-space:normal;min-width:6em}
+@media (max-width:600px){body{padding:0 .5rem}.card{padding:.8rem .7rem}.overview{font-size:.75rem}
+.overview td,.overview th{padding:.2rem .35rem}}
 pre{background:#f3f3f3;padding:.6rem;border-radius:6px;overflow-x:auto}
 """
 
@@ -54,7 +59,8 @@ def image_tag(path: str | None, alt: str, *, css: str = "") -> str:
 
 
 def _page(title: str, subtitle: str, body: str) -> str:
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8>"
+            f"<meta name=viewport content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title>"
             f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
             f"<p class=sub>{subtitle}</p>{body}</body></html>\n")
 
@@ -104,3 +110,69 @@ def scores_table(scores: Mapping[str, float], baseline: Mapping[str, float], *, 
                     " &middot; <span class=bad>worse than the untuned default</span>")
     return (f"<table><tr>{header}<th>baseline</th></tr>{rows}</table>"
             f"<p>{verdict}</p>")
+
+
+# Short headers for the overview (the CSV keeps timm's column names).
+COLUMN_LABELS = {
+    "model": "model", "dataset": "dataset", "metric": "metric", "test_score": "test", "baseline_score": "baseline",
+    "param_count": "params", "input_shape": "input", "infer_flops": "FLOPs / sample",
+    "infer_latency_ms": "latency ms (batch 1)", "infer_samples_per_sec": "predict / s (batch 256)",
+    "train_samples_per_sec": "train samples / s", "train_seconds": "train s",
+}
+
+
+def format_value(column: str, value: Any) -> str:
+    """A results-table value for people: counts with thousands separators, FLOPs in K/M/G, blanks for None."""
+    if value is None or value == "":
+        return ""
+    if column == "infer_flops":
+        value = float(value)
+        for unit, size in (("G", 1e9), ("M", 1e6), ("K", 1e3)):
+            if value >= size:
+                return f"{value / size:.3g}{unit}"
+        return f"{value:.0f}"
+    if column == "param_count":
+        return f"{int(value):,}"
+    if column in ("infer_samples_per_sec", "train_samples_per_sec"):
+        return f"{float(value):,.0f}"
+    if isinstance(value, float):
+        return f"{value:.4g}" if column.endswith("score") else f"{value:.3g}" if value < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def overview_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """The results overview: one row per model, its name linking to its card (``row["card"]``, an element id)."""
+    header = "".join(f"<th>{html.escape(COLUMN_LABELS.get(c, c))}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for column in columns:
+            text = html.escape(format_value(column, row.get(column)))
+            if column == "model" and row.get("card"):
+                text = f'<a href="#{html.escape(row["card"])}">{text}</a>'
+            cells.append(f"<td>{text}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (f"<div class=card id=overview><h2>Results</h2><p class=meta>One row per model, measured on this machine "
+            f"(also <code>results.csv</code>, <code>results.json</code>). FLOPs: one sample's forward pass.</p>"
+            f"<table class=overview><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """The same table in Markdown (for the README)."""
+    lines = ["| " + " | ".join(COLUMN_LABELS.get(c, c) for c in columns) + " |",
+             "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(format_value(c, row.get(c)).replace("|", "/") for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def fill_markers(text: str, name: str, content: str) -> str:
+    """Replaces what lies between ``<!-- name:start -->`` and ``<!-- name:end -->`` in `text` with `content`.
+
+    Raises:
+        ValueError: If the markers are missing or out of order.
+    """
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    i, j = text.find(start), text.find(end)
+    if i < 0 or j < i:
+        raise ValueError(f"`text` must hold {start} and then {end}. Received: name={name!r}")
+    return text[:i + len(start)] + "\n" + content.strip("\n") + "\n" + text[j:]
