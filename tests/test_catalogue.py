@@ -160,6 +160,15 @@ def _objective(name, direction):
 
 
 # (surface, label, call(tmp), exception, argument named in the message)
+def _tiny():
+    return zoo.mlp(input_shape=(3,), task="binary", hidden_layers=1, units=2)
+
+
+def _existing(path):
+    path.mkdir()
+    return path
+
+
 CASES = [
     # zoo.fit: class 1 (non-finite data), 2 (labels against the head), 3 (raw errors), 4 (blame)
     ("zoo.fit", "x nan", lambda t: fit(x=_with(X, (3, 1), NAN)), ValueError, "x"),
@@ -605,6 +614,16 @@ CASES = [
     ("zoo.plots.save_figure", "path .gif", lambda t: zoo.plots.save_figure(_figure(), t / "f.gif"), ValueError,
      "path"),
     # datasets (class 10)
+    ("zoo.datasets.mnist_source", "subset 'yes'", lambda t: zoo.datasets.mnist_source(subset="yes"), TypeError,
+     "subset"),
+    ("zoo.export", "path 3", lambda t: zoo.export(_tiny(), 3), TypeError, "path"),
+    ("zoo.export", "format tflite", lambda t: zoo.export(_tiny(), t / "m", format="tflite"), ValueError, "format"),
+    ("zoo.export", "overwrite 'yes'", lambda t: zoo.export(_tiny(), t / "m", overwrite="yes"), TypeError,
+     "overwrite"),
+    ("zoo.export", "onnx without .onnx", lambda t: zoo.export(_tiny(), t / "m", format="onnx"), ValueError, "path"),
+    ("zoo.export", "saved_model named .onnx", lambda t: zoo.export(_tiny(), t / "m.onnx"), ValueError, "path"),
+    ("zoo.export", "existing path", lambda t: zoo.export(_tiny(), _existing(t / "m")), ValueError, "path"),
+    ("zoo.export", "model 42", lambda t: zoo.export(42, t / "m"), TypeError, "model"),
     ("zoo.datasets.sine_sequences", "seed -1", lambda t: zoo.datasets.sine_sequences(seed=-1), ValueError, "seed"),
     ("zoo.datasets.sine_sequences", "10**12 samples", lambda t: zoo.datasets.sine_sequences(10**12), ValueError,
      "samples"),
@@ -769,6 +788,8 @@ CLI_CASES = [
     ("tour", ["tour", "--seed", "x"], "invalid int value"),
     ("tour", ["tour", "--out", "{file}"], "Received: --out="),
     ("plot", ["plot", "nosuchmodel"], "Received: name='nosuchmodel'"),
+    ("export", ["export", "m.keras", "--format", "tflite"], "invalid choice"),
+    ("export", ["export", "nowhere/missing.keras"], "Received: path='nowhere/missing.keras'"),
     ("plot", ["plot", "cnn", "nope"], "Received: name='nope'"),
     ("plot", ["plot", "cnn", "--formats", "gif"], "invalid choice"),
     ("plot", ["plot", "cnn", "--out", "{file}"], "Received: --out="),

@@ -205,7 +205,7 @@ def fit_and_record(
     keras.utils.set_random_seed(seed)
     # The CSV row of an epoch is written before its backup: a kill between the two repeats
     # that epoch (read_history keeps its last row) instead of losing its row.
-    stop = StopOnNonFinite()
+    stop = stop_on_non_finite()
     cbs = [keras.callbacks.CSVLogger(files["history.csv"], append=True), backup_and_restore(backup), stop]
     if patience is not None:
         cbs.insert(0, keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True))
@@ -259,34 +259,36 @@ class DivergedError(RuntimeError):
     """Training's loss became non-finite and no finite weights were left to save."""
 
 
-def _stop_callback_base() -> type:
+def stop_on_non_finite() -> Any:
+    """A Keras callback that stops training at the first non-finite training or validation loss.
+
+    Its ``epoch`` attribute is then that epoch (1-based); None while every loss is finite.
+    Made on demand so that importing this module never imports Keras.
+    """
     import keras
 
-    return keras.callbacks.Callback
+    class StopOnNonFinite(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.epoch: int | None = None
+            self._current = 0
 
+        def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+            self._current = epoch + 1
 
-class StopOnNonFinite(_stop_callback_base()):  # type: ignore[misc]
-    """Stops training at the first non-finite training or validation loss, and remembers the epoch (1-based)."""
+        def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+            self._check((logs or {}).get("loss"))
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.epoch: int | None = None
-        self._current = 0
+        def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+            for name in ("loss", "val_loss"):
+                self._check((logs or {}).get(name))
 
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._current = epoch + 1
+        def _check(self, value: Any) -> None:
+            if value is not None and self.epoch is None and not np.all(np.isfinite(np.asarray(value, dtype=float))):
+                self.epoch = self._current
+                self.model.stop_training = True
 
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        self._check((logs or {}).get("loss"))
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        for name in ("loss", "val_loss"):
-            self._check((logs or {}).get(name))
-
-    def _check(self, value: Any) -> None:
-        if value is not None and self.epoch is None and not np.all(np.isfinite(np.asarray(value, dtype=float))):
-            self.epoch = self._current
-            self.model.stop_training = True
+    return StopOnNonFinite()
 
 
 def learning_rate_of(model: Any) -> float | None:
