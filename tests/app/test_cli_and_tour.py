@@ -97,3 +97,21 @@ def _check_results(folder, page):
     report = browser_report(str(folder / "index.html"), 390, folder)
     assert report["broken"] == 0 and report["rows"] == report["links"] == len(by_name), report
     assert report["pageWidth"] <= 390, report
+
+
+@pytest.mark.slow
+def test_the_tour_stops_on_sigterm_with_one_line_and_frees_its_folder(tmp_path):
+    import signal
+
+    from procs import processes, wait_for
+
+    log = tmp_path / "tour.log"
+    with processes() as start:
+        tour = start(zoo_cmd("tour", "--quick", "--out", tmp_path / "tour"), zoo_env(tmp_path), log)
+        assert wait_for(lambda: "[tour 1/" in log.read_text() or tour.poll() is not None, timeout=120)
+        tour.send_signal(signal.SIGTERM)
+        assert tour.wait(timeout=60) == 143, log.read_text()[-2000:]
+    lines = [line for line in log.read_text().splitlines() if line.startswith("zoo tour")]
+    assert lines == ["zoo tour: terminated (SIGTERM); run the same command again to resume"], lines
+    assert not list((tmp_path / "tour").rglob(".tmp-*")), "nothing half-written"
+    assert not list(tmp_path.glob(".tour.zoo-*.lock")), "the folder is free for the next run"

@@ -142,7 +142,7 @@ def test_a_full_disk_stops_zoo_train_with_one_line_and_leaves_a_readable_checkpo
     with _small_disk(tmp_path / "disk", "2m") as disk:
         # About 330 KiB of weights and Adam state a generation: two fit in 800 KiB, the third does not.
         (disk / "filler").write_bytes(b"\0" * (2048 - 800) * 1024)
-        proc = subprocess.run(zoo_cmd("train", "mlp", "--dataset", "digits", "--epochs", 20, "--patience", 100,
+        proc = subprocess.run(zoo_cmd("train", "mlp", "--dataset", "digits", "--epochs", 5, "--patience", 100,
                                       "--out", disk / "out", "--set", "units=128"),
                               env=zoo_env(tmp_path), capture_output=True, text=True, timeout=240)
         lines = [line for line in proc.stderr.splitlines() if line.startswith("zoo train")]
@@ -158,8 +158,8 @@ def test_a_full_disk_stops_zoo_train_with_one_line_and_leaves_a_readable_checkpo
         restore.on_train_begin()
         assert model._initial_epoch >= 1 and all(np.isfinite(w).all() for w in model.get_weights())
         os.remove(disk / "filler")
-        again = subprocess.run(zoo_cmd("train", "mlp", "--dataset", "digits", "--epochs", 20, "--patience", 100,
+        again = subprocess.run(zoo_cmd("train", "mlp", "--dataset", "digits", "--epochs", 5, "--patience", 100,
                                        "--out", disk / "out", "--set", "units=128"),
                                env=zoo_env(tmp_path), capture_output=True, text=True, timeout=240)
         assert again.returncode == 0, again.stderr[-2000:]
-        assert f"Epoch {model._initial_epoch + 1}/20" in again.stdout and "Epoch 1/20" not in again.stdout
+        assert f"Epoch {model._initial_epoch + 1}/5" in again.stdout and "Epoch 1/5" not in again.stdout

@@ -132,3 +132,17 @@ def test_a_damaged_oracle_json_is_named_with_the_way_out(tmp_path):
     with pytest.raises(DamagedStateError, match=r"oracle.json is damaged.*--overwrite"):
         _search(tmp_path, 2)
     _search(tmp_path, 2, overwrite=True)
+
+
+@pytest.mark.slow
+def test_memory_grows_by_a_bounded_amount_per_trial():
+    # Keras alone keeps about 4 MiB per model fitted in a process (TensorFlow's traced step
+    # graphs); the issue saw 23 MB per trial. Trials 3-10 must stay well under that.
+    from bench_memory import measure
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        rss = measure(10, 1, folder)
+    per_trial = (rss[-1] - rss[2]) / (len(rss) - 3)
+    assert per_trial < 12, f"{per_trial:.1f} MiB more per trial: {[round(r) for r in rss]}"
