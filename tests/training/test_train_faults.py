@@ -163,3 +163,10 @@ def test_a_full_disk_stops_zoo_train_with_one_line_and_leaves_a_readable_checkpo
                                env=zoo_env(tmp_path), capture_output=True, text=True, timeout=240)
         assert again.returncode == 0, again.stderr[-2000:]
         assert f"Epoch {model._initial_epoch + 1}/5" in again.stdout and "Epoch 1/5" not in again.stdout
+
+
+def test_a_refused_train_leaves_no_output_folder_behind(tmp_path):
+    with pytest.raises(ValueError, match="Received: dataset='iris'"):
+        zoo.train("cnn", dataset="iris", out=tmp_path / "new" / "out")
+    assert not (tmp_path / "new").exists() or not any((tmp_path / "new").iterdir())
+    assert not (tmp_path / "new" / "out").exists()

@@ -157,7 +157,9 @@ def folder_lock(folder: str, *, holder: str = "run") -> Iterator[str]:
     import fcntl
 
     folder = os.path.abspath(folder)
-    os.makedirs(os.path.dirname(folder), exist_ok=True)
+    parent = os.path.dirname(folder)
+    created = [] if os.path.isdir(parent) else [parent]  # removed again if the run leaves it empty
+    os.makedirs(parent, exist_ok=True)
     path = os.path.join(os.path.dirname(folder), f".{os.path.basename(folder)}.zoo-{holder}.lock")
     while True:
         handle = open(path, "a+")
@@ -190,3 +192,6 @@ def folder_lock(folder: str, *, holder: str = "run") -> Iterator[str]:
     finally:
         os.remove(path)  # while still locked: nothing is left behind, and a late opener retries
         handle.close()
+        for made in created:
+            with contextlib.suppress(OSError):  # not empty: the run wrote there
+                os.rmdir(made)
