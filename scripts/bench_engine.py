@@ -6,6 +6,13 @@ builder, trained through `zoo.fit`), the notes' hand-written Keras (Sequential, 
 loop (seed 000's ``NeuralNet`` with a ``DataLoader``) train the same data in turn. Each
 way trains four epochs in one call; the rate is that of the median of the last three
 (the first holds the one-off costs of every way alike: tracing, XLA compiling, set-up).
+
+That steady-state rate is throughput, not what a user waits for. `whole_calls` times
+what a user (and every tuning trial) does: a fresh model built and compiled, then one
+``fit(x, y, epochs=E, validation_split=0.1)`` call, every epoch and one-off cost included,
+and the time until its first epoch ended, for the hand-written model through
+``model.fit``, the zoo's model through ``model.fit`` and the zoo's model through `zoo.fit`,
+interleaved in each repeat.
 """
 
 from __future__ import annotations
@@ -202,8 +209,71 @@ def build_seconds() -> dict[str, float]:
     return times
 
 
+# (workload, epochs) of the whole-call table: the notes' fits, and a one-epoch fit.
+WHOLE_CALLS = (("mnist_mlp b32", 5), ("mnist_mlp b256", 5), ("mnist_mlp b32", 1), ("cnn b32", 2),
+               ("cnn b128", 2), ("simple_rnn b32", 3), ("lstm b32", 2))
+WAYS = ("handwritten", "zoo_model_fit", "zoo_fit")
+
+
+def whole_call(workload: Workload, x: np.ndarray, y: np.ndarray, way: str, epochs: int) -> tuple[float, float]:
+    """Seconds of build + compile + one ``fit(..., validation_split=0.1)`` call, and until its first epoch ended.
+
+    Args:
+        workload: The case.
+        x, y: Its data.
+        way: "handwritten" (the notes' model, ``model.fit``), "zoo_model_fit" (the
+            registered builder's model, ``model.fit``) or "zoo_fit" (that model, `zoo.fit`).
+        epochs: Epochs of the call.
+    """
+    from zoo import registry
+    from zoo.training.pipeline import fit as zoo_fit
+
+    class FirstEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            if epoch == 0:
+                self.end = time.perf_counter()
+
+    first = FirstEpoch()
+    start = time.perf_counter()
+    if way == "handwritten":
+        model, fit = handwritten(workload.architecture), keras.Model.fit
+    else:
+        model = registry.build(workload.architecture, input_shape=workload.input_shape)
+        fit = keras.Model.fit if way == "zoo_model_fit" else zoo_fit
+    fit(model, x, y, batch_size=workload.batch_size, epochs=epochs, validation_split=0.1, verbose=0,
+        callbacks=[first])
+    return time.perf_counter() - start, first.end - start
+
+
+def whole_calls(cases: tuple[tuple[Workload, int], ...], *, repeats: int = 3,
+                progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Times `whole_call` for every way on each (workload, epochs) case; medians over `repeats`.
+
+    Returns:
+        One row per case: ``{"workload", "epochs", "<way>_s", "<way>_first_s", "<way>_vs_handwritten"}``.
+    """
+    rows = []
+    for workload, epochs in cases:
+        x, y = data_for(workload)
+        runs: dict[str, list[tuple[float, float]]] = {way: [] for way in WAYS}
+        for _ in range(repeats):
+            for way in WAYS:  # interleaved: drift on the machine hits every way alike
+                runs[way].append(whole_call(workload, x, y, way, epochs))
+        row: dict[str, Any] = {"workload": workload.name, "epochs": epochs, "samples": len(x)}
+        for way in WAYS:
+            row[f"{way}_s"] = statistics.median(t for t, _ in runs[way])
+            row[f"{way}_first_s"] = statistics.median(f for _, f in runs[way])
+        for way in WAYS[1:]:
+            row[f"{way}_vs_handwritten"] = row["handwritten_s"] / row[f"{way}_s"]
+        rows.append(row)
+        progress(f"[bench] whole call {workload.name}, {epochs} epoch(s): hand-written {row['handwritten_s']:.1f}s, "
+                 f"zoo model.fit {row['zoo_model_fit_s']:.1f}s ({row['zoo_model_fit_vs_handwritten']:.2f}x), "
+                 f"zoo.fit {row['zoo_fit_s']:.1f}s ({row['zoo_fit_vs_handwritten']:.2f}x)")
+    return rows
+
+
 def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progress: Callable[[str], None] = print,
-        builds: bool = True) -> dict[str, Any]:
+        builds: bool = True, whole: bool = True) -> dict[str, Any]:
     """Benchmarks `workloads` on the current Keras backend.
 
     Each repeat trains the zoo model and the hand-written one in turn (so drift on the
@@ -214,9 +284,10 @@ def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progre
         repeats: Models built and timed per side.
         progress: Called with one line per finished case.
         builds: Also time build+compile of every registered model.
+        whole: Also time whole calls (`whole_calls`) of the `WHOLE_CALLS` cases among `workloads`.
 
     Returns:
-        ``{"backend", "matmul_gflops", "workloads": [...], "build_seconds": {...}}``.
+        ``{"backend", "matmul_gflops", "workloads": [...], "whole_calls": [...], "build_seconds": {...}}``.
     """
     from zoo.utils.validation import check_int
 
@@ -247,7 +318,10 @@ def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progre
         rows.append(row)
         progress(f"[bench] {backend} {w.name}: zoo {row['zoo']:,.0f}/s, hand-written {row['handwritten']:,.0f}/s, "
                  f"ratio {row['zoo_vs_handwritten']:.2f}")
+    by_name = {w.name: w for w in workloads}
+    cases = tuple((by_name[name], epochs) for name, epochs in WHOLE_CALLS if name in by_name) if whole else ()
     return {"backend": backend, "matmul_gflops": peak, "workloads": rows,
+            "whole_calls": whole_calls(cases, repeats=repeats, progress=progress),
             "build_seconds": build_seconds() if builds else {}}
 
 
@@ -266,6 +340,17 @@ def markdown(results: list[dict[str, Any]], machine: str) -> str:
             lines.append(f"| {r['backend']} | {r['workload']} | {r['zoo']:,.0f} | {r['handwritten']:,.0f} | "
                          f"{r['zoo_vs_handwritten']:.2f} | {fmt(r['torch'], ',.0f')} | "
                          f"{fmt(r['zoo_vs_torch'], '.2f')} | {share} |")
+    calls = [(result["backend"], r) for result in results for r in result.get("whole_calls", [])]
+    if calls:
+        lines += ["", "Whole calls, what a user waits for: a fresh model built and compiled, then one "
+                  "`fit(x, y, epochs=E, validation_split=0.1)` (seconds, median; in brackets the speed-up "
+                  "over hand-written Keras; the first epoch's end after the start in the last columns):", "",
+                  "| backend | workload | epochs | hand-written s | zoo `model.fit` s | `zoo.fit` s | "
+                  "first epoch: hand-written / zoo `model.fit` / `zoo.fit` s |", "|---|---|---|---|---|---|---|"]
+        lines += [f"| {backend} | {r['workload']} ({r['samples']:,} samples) | {r['epochs']} | "
+                  f"{r['handwritten_s']:.1f} | {r['zoo_model_fit_s']:.1f} ({r['zoo_model_fit_vs_handwritten']:.2f}x) | {r['zoo_fit_s']:.1f} "
+                  f"({r['zoo_fit_vs_handwritten']:.2f}x) | {r['handwritten_first_s']:.1f} / "
+                  f"{r['zoo_model_fit_first_s']:.1f} / {r['zoo_fit_first_s']:.1f} |" for backend, r in calls]
     lines += ["", "float32 matmul (numpy, same run): " + ", ".join(
         f"{r['backend']} run {r['matmul_gflops']:.0f} GFLOP/s" for r in results)]
     timed = [result for result in results if result["build_seconds"]]

@@ -23,10 +23,24 @@ def test_benchmark_run_reports_rates_ratios_and_a_table():
     import bench_engine as benchmark
 
     tiny = benchmark.Workload("mnist_mlp tiny", "mnist_mlp", (28, 28), 32, 256, "classes:10", 784 * 128 + 128 * 10)
-    result = benchmark.run((tiny,), repeats=1, progress=lambda line: None, builds=False)
+    result = benchmark.run((tiny,), repeats=1, progress=lambda line: None, builds=False, whole=False)
     row = result["workloads"][0]
     assert row["zoo_vs_handwritten"] == pytest.approx(row["zoo"] / row["handwritten"])
     assert row["gflops"] == pytest.approx(row["zoo"] * 6 * tiny.macs / 1e9)
     assert 0 < row["of_matmul"] == pytest.approx(row["gflops"] / result["matmul_gflops"])
     table = benchmark.markdown([result], "test machine")
     assert f"| tensorflow | mnist_mlp tiny | {row['zoo']:,.0f} |" in table
+
+
+def test_whole_calls_time_every_way_and_report_the_ratio_to_hand_written_keras(monkeypatch):
+    import bench_engine as benchmark
+
+    tiny = benchmark.Workload("mnist_mlp tiny", "mnist_mlp", (28, 28), 32, 128, "classes:10")
+    rows = benchmark.whole_calls(((tiny, 2),), repeats=1, progress=lambda line: None)
+    row = rows[0]
+    for way in benchmark.WAYS:
+        assert 0 < row[f"{way}_first_s"] < row[f"{way}_s"], (way, row)
+    assert row["zoo_fit_vs_handwritten"] == pytest.approx(row["handwritten_s"] / row["zoo_fit_s"])
+    table = benchmark.markdown([{"backend": "tensorflow", "matmul_gflops": 1.0, "workloads": [],
+                                 "whole_calls": rows, "build_seconds": {}}], "test machine")
+    assert f"| tensorflow | mnist_mlp tiny (128 samples) | 2 | {row['handwritten_s']:.1f} |" in table

@@ -138,9 +138,9 @@ def test_a_damaged_oracle_json_is_named_with_the_way_out(tmp_path):
 def test_memory_grows_by_a_bounded_amount_per_trial():
     # Keras alone keeps about 4 MiB per model fitted in a process (TensorFlow's traced step
     # graphs); the issue saw 23 MB per trial. Trials 3-10 must stay well under that.
-    from bench_memory import measure
-
     import tempfile
+
+    from bench_memory import measure
 
     with tempfile.TemporaryDirectory() as folder:
         rss = measure(10, 1, folder)
