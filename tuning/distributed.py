@@ -29,6 +29,7 @@ from keras_tuner.src.engine import trial as trial_module
 
 LEASE = 30.0  # seconds without a word from a worker (or the chief) before it counts as gone
 FIRST_CONTACT = 600.0  # seconds a chief waits for its first worker, and a worker for its chief to start
+HEARTBEAT = "#heartbeat"  # suffix of a heartbeat's tuner id: the chief records it and never starts a trial
 
 
 class ChiefLostError(kt.errors.FatalError, RuntimeError):
@@ -51,6 +52,13 @@ def is_worker() -> bool:
     from keras_tuner.src.distribute import utils as dist_utils
 
     return dist_utils.has_chief_oracle() and not dist_utils.is_chief_oracle()
+
+
+def is_chief() -> bool:
+    """Whether this process is the chief of a chief/worker search."""
+    from keras_tuner.src.distribute import utils as dist_utils
+
+    return dist_utils.is_chief_oracle()
 
 
 def address() -> str:
@@ -79,8 +87,11 @@ class _DeadlineStub:
             deadline = self._client.deadline()
             try:
                 response = method(request, wait_for_ready=True, timeout=deadline)
-            except grpc.RpcError:
-                raise _lost(deadline) from None
+            except grpc.RpcError as err:
+                if err.code() in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE):
+                    raise _lost(deadline) from None
+                raise ChiefLostError(f"the tuning chief at {address()} failed on {name}: "
+                                     f"{' '.join(str(err.details()).split())[:300]}") from None
             self._client.contacted = True
             return response
 
@@ -132,12 +143,13 @@ class ZooOracleClient(_client_base()):  # type: ignore[misc]
         self.lost: ChiefLostError | None = None
 
         def beat() -> None:
+            request = protos.get_service().CreateTrialRequest(tuner_id=self.tuner_id + HEARTBEAT)
             while not stop.wait(self.lease / 4):
                 try:
-                    self._grpc_stub.CreateTrial(protos.get_service().CreateTrialRequest(tuner_id=self.tuner_id),
-                                                wait_for_ready=True, timeout=self.lease)
+                    self._grpc_stub.CreateTrial(request, wait_for_ready=True, timeout=self.lease)
                 except grpc.RpcError:
-                    self.lost = _lost(self.lease)
+                    if not stop.is_set():  # a beat still in flight when its trial ended says nothing of the next
+                        self.lost = _lost(self.lease)
                     return
 
         threading.Thread(target=beat, name="zoo-heartbeat", daemon=True).start()
@@ -224,7 +236,7 @@ class LeaseKeeper:
 
 
 def _servicer(oracle: Any) -> Any:
-    """KerasTuner's servicer, answering heartbeats without waiting for the oracle's lock.
+    """KerasTuner's servicer, answering heartbeats without the oracle's lock and never with a new trial.
 
     A chief choosing a trial (a Bayesian oracle fits its Gaussian process) holds the
     lock for seconds; heartbeats queued behind it would make live workers look dead.
@@ -234,11 +246,14 @@ def _servicer(oracle: Any) -> Any:
 
     class Servicer(oracle_chief.OracleServicer):
         def CreateTrial(self, request: Any, context: Any) -> Any:  # noqa: N802  gRPC's method name
-            self.oracle.heard_from(request.tuner_id)
-            ongoing = self.oracle.ongoing_trials.get(request.tuner_id)
-            if ongoing is not None:
-                return protos.get_service().CreateTrialResponse(trial=ongoing.to_proto())
-            return super().CreateTrial(request, context)
+            if not request.tuner_id.endswith(HEARTBEAT):
+                return super().CreateTrial(request, context)
+            tuner_id = request.tuner_id[:-len(HEARTBEAT)]
+            self.oracle.heard_from(tuner_id)
+            ongoing = self.oracle.ongoing_trials.get(tuner_id)
+            trial = ongoing or trial_module.Trial(self.oracle.hyperparameters.copy(),
+                                                  status=trial_module.TrialStatus.IDLE)
+            return protos.get_service().CreateTrialResponse(trial=trial.to_proto())
 
     return Servicer(oracle)
 
@@ -255,7 +270,7 @@ def serve(oracle: Any) -> None:
     from keras_tuner.src import protos
 
     quiet_conditions()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))  # heartbeats never wait behind a slow call
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=32))  # heartbeats never wait behind slow calls
     servicer = _servicer(oracle)
     protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
     server.add_insecure_port(address())
@@ -271,7 +286,9 @@ def serve(oracle: Any) -> None:
                 oracle._zoo_stopped = True
             last = oracle.last_contact()
             if oracle.search_done() and not oracle.tuner_ids:
-                print(f"[tune] chief: all {len(oracle.trials)} trials finished or given up; exiting", flush=True)
+                fatal = getattr(oracle, "_zoo_fatal", None)
+                print(f"[tune] chief: {fatal}; exiting" if fatal else
+                      f"[tune] chief: all {len(oracle.trials)} trials finished or given up; exiting", flush=True)
                 return
             silent = time.time() - (last if last is not None else started)
             if silent > (2 * oracle.lease if last is not None else FIRST_CONTACT):

@@ -34,7 +34,7 @@ import keras_tuner as kt
 import numpy as np
 from keras_tuner.src.engine import trial as trial_module
 
-from tuning.distributed import LEASE, LeaseKeeper, StopOnLostChief, ZooOracleClient, is_worker, serve
+from tuning.distributed import LEASE, LeaseKeeper, StopOnLostChief, ZooOracleClient, is_chief, is_worker, serve
 from zoo.training.backup import checkpoint_bytes
 from zoo.utils.files import DamagedStateError, ensure_free_space, write_json
 from zoo.utils.signals import uninterrupted
@@ -223,8 +223,11 @@ class ZooOracle(LeaseKeeper):
     @kt.synchronized
     def create_trial(self, tuner_id: str) -> Any:
         self.heard_from(tuner_id)
-        if tuner_id in self.ongoing_trials:  # a heartbeat, or a restarted worker taking its trial back
+        if tuner_id in self.ongoing_trials:  # a restarted worker taking its trial back
             return super().create_trial(tuner_id)
+        if getattr(self, "_zoo_fatal", None):
+            self.tuner_ids.discard(tuner_id)
+            return trial_module.Trial(self.get_space(), status=trial_module.TrialStatus.STOPPED)
         if tuner_id not in self.ongoing_trials and not self._retry_queue:
             left = self.seconds_left()
             if left is not None and left < self.typical_trial_seconds():
@@ -250,6 +253,10 @@ class ZooOracle(LeaseKeeper):
 
     @kt.synchronized
     def end_trial(self, trial: Any) -> None:
+        stored = self.trials.get(trial.trial_id)
+        if (trial.trial_id in self.end_order and stored is not None and stored.status == "FAILED"
+                and trial.status == "COMPLETED" and stored.message and "lost with its worker" in stored.message):
+            self.end_order.remove(trial.trial_id)  # given up after two missed leases, yet finished: keep it
         if trial.trial_id in self.end_order:  # ended before (in one process the trial object is shared)
             # A worker thought lost finished after all, and another ran the trial too: keep the first result.
             print(f"[tune] trial {trial.trial_id} finished twice (its first worker was thought lost); "
@@ -259,7 +266,19 @@ class ZooOracle(LeaseKeeper):
             return
         if trial.trial_id in self._retry_queue:  # given back after a missed lease, yet finished: not run again
             self._retry_queue.remove(trial.trial_id)
-        super().end_trial(trial)
+        try:
+            super().end_trial(trial)
+        except RuntimeError as err:  # KerasTuner's limit of consecutive FAILED trials
+            if not is_chief():  # alone, KerasTuner's error ends the search as it always did
+                raise
+            # A chief must not die in a gRPC thread holding the oracle's lock: it stops the search instead.
+            self._zoo_fatal = " ".join(str(err).split("\n")[0].split())
+            self._zoo_stopped = True
+            for tuner_id in [t for t, running in self.ongoing_trials.items() if running.trial_id == trial.trial_id]:
+                self.ongoing_trials.pop(tuner_id)
+            self._save_trial(self.trials[trial.trial_id])  # KerasTuner raised before saving it
+            self.save()
+            print(f"[tune] {self._zoo_fatal}: no new trials start", flush=True)
         # KerasTuner saves the oracle before it drops the trial from the ongoing ones: a kill
         # right after would make a resume train this finished trial again.
         self.save()
@@ -462,6 +481,8 @@ class ZooTuner(kt.Tuner):
                 record["seconds"] = round(time.perf_counter() - start, 3)
                 write_json(os.path.join(self.get_trial_dir(trial.trial_id), TRIAL_FILE), record)
                 rate = hp.values.get("learning_rate")
+                if monitor.nonfinite_at is None:
+                    raise kt.errors.FailedTrialError("no epoch ran (epochs or initial_epoch leave none)")
                 raise kt.errors.FailedTrialError(
                     f"the loss became non-finite at epoch {monitor.nonfinite_at}"
                     + (f" (learning_rate={rate:g})" if isinstance(rate, float) else "")

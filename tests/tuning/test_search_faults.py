@@ -146,3 +146,20 @@ def test_memory_grows_by_a_bounded_amount_per_trial():
         rss = measure(10, 1, folder)
     per_trial = (rss[-1] - rss[2]) / (len(rss) - 3)
     assert per_trial < 12, f"{per_trial:.1f} MiB more per trial: {[round(r) for r in rss]}"
+
+
+@pytest.mark.slow
+def test_a_chief_whose_trials_keep_failing_stops_the_search_and_exits(tmp_path):
+    # KerasTuner raises after 3 FAILED trials in a row inside the chief's gRPC thread, which
+    # would leave the oracle locked and the chief waiting forever.
+    common = ["--trials", 6, "--epochs", 2, "--out", tmp_path / "out", "--oracle-port", free_port(),
+              "--lease", LEASE, "--tuner", "random", "--set", "learning_rate=1e30", "--set", "activation=relu"]
+    with processes() as start:
+        chief = start(zoo_cmd("tune", "mlp", "--chief", *common), zoo_env(tmp_path), tmp_path / "chief.log")
+        worker = start(zoo_cmd("tune", "mlp", "--worker", "tuner0", *common), zoo_env(tmp_path),
+                       tmp_path / "worker.log")
+        assert worker.wait(timeout=180) == 0, (tmp_path / "worker.log").read_text()[-2000:]
+        assert chief.wait(timeout=60) is not None
+    log = (tmp_path / "chief.log").read_text()
+    assert "[tune] chief: Number of consecutive failures exceeded the limit of 3" in log, log[-2000:]
+    assert sorted(_trials(tmp_path / "out" / "mlp").values()) == ["FAILED"] * 3

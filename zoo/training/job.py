@@ -193,7 +193,7 @@ def fit_and_record(
     import keras
 
     from zoo.models.saving import save_model
-    from zoo.training.backup import ZooBackupAndRestore, backup_and_restore
+    from zoo.training.backup import backup_and_restore
     from zoo.viz import plots
 
     os.makedirs(folder, exist_ok=True)
@@ -215,9 +215,10 @@ def fit_and_record(
     start = time.perf_counter()
     strategy = distribute.get_strategy()
     if distribute.is_multi_worker(strategy):
+        resumable = keras.callbacks.BackupAndRestore  # needs fit, which this path cannot use
         _fit_multi_worker(model, data, strategy, epochs=epochs, batch_size=batch_size, seed=seed,
-                          validation_split=validation_split, callbacks=[c for c in cbs + list(callbacks or [])
-                                                                       if not isinstance(c, ZooBackupAndRestore)],
+                          validation_split=validation_split,
+                          callbacks=[c for c in cbs + list(callbacks or []) if not isinstance(c, resumable)],
                           verbose=verbose)
     else:
         from zoo.training.pipeline import fit
@@ -227,7 +228,7 @@ def fit_and_record(
     seconds = time.perf_counter() - start
     shutil.rmtree(backup, ignore_errors=True)  # a diverged run resumed would only diverge again
     if stop.epoch is not None:
-        _refuse_non_finite(model, stop.epoch, files["model.keras"])
+        _refuse_non_finite(model, stop.epoch, files["model.keras"], restored=patience is not None)
     history = read_history(files["history.csv"])
     save_model(model, files["model.keras"])
     write_json(files["history.json"], history)
@@ -300,13 +301,13 @@ def learning_rate_of(model: Any) -> float | None:
         return None
 
 
-def _refuse_non_finite(model: Any, epoch: int, target: str) -> None:
-    """After a non-finite loss: keep finite weights (the best epoch's, restored) or refuse to save."""
+def _refuse_non_finite(model: Any, epoch: int, target: str, *, restored: bool) -> None:
+    """After a non-finite loss: keep finite weights (the best epoch's when EarlyStopping restored them) or refuse."""
     rate = learning_rate_of(model)
     said = f"the loss became non-finite at epoch {epoch}" + ("" if rate is None else f" (learning_rate={rate:g})")
     if all(np.all(np.isfinite(w)) for w in model.get_weights()):
-        print(f"[train] {said}; training stopped there and the model keeps its best finite epoch's weights",
-              flush=True)
+        kept = "its best finite epoch's weights" if restored else "its last weights, which are finite"
+        print(f"[train] {said}; training stopped there and the model keeps {kept}", flush=True)
         return
     raise DivergedError(f"{said}, so training stopped and the weights are not finite: {target} was not "
                         "saved; run again with a smaller learning rate (for example a tenth of it)")

@@ -190,7 +190,8 @@ def folder_lock(folder: str, *, holder: str = "run") -> Iterator[str]:
                       flush=True)
         yield path
     finally:
-        os.remove(path)  # while still locked: nothing is left behind, and a late opener retries
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)  # while still locked: nothing is left behind, and a late opener retries
         handle.close()
         for made in created:
             with contextlib.suppress(OSError):  # not empty: the run wrote there
