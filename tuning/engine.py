@@ -34,6 +34,9 @@ import keras_tuner as kt
 import numpy as np
 from keras_tuner.src.engine import trial as trial_module
 
+# The direction KerasTuner's update_trial gives a reported metric; rebuilt trials get the same.
+from keras_tuner.src.engine.oracle import _maybe_infer_direction_from_objective as infer_direction
+
 from tuning.distributed import LEASE, LeaseKeeper, StopOnLostChief, ZooOracleClient, is_chief, is_worker, serve
 from zoo.training.backup import checkpoint_bytes
 from zoo.utils.files import DamagedStateError, ensure_free_space, write_json
@@ -340,7 +343,7 @@ def repair_trials(oracle: Any) -> list[str]:
         if record.get("values") and record.get("metrics") and not record.get("nonfinite_at"):
             trial.hyperparameters.values = dict(record["values"])
             for name, value in record["metrics"].items():
-                trial.metrics.register(name, direction=_direction(oracle.objective, name))
+                trial.metrics.register(name, direction=infer_direction(oracle.objective, name))
                 trial.metrics.update(name, value, step=max((record.get("best_epoch") or 1) - 1, 0))
             trial.status = trial_module.TrialStatus.COMPLETED
             oracle.score_trial(trial)
@@ -352,12 +355,6 @@ def repair_trials(oracle: Any) -> list[str]:
         trial.save(path)
         said.append(f"[tune] trial_{trial_id}/trial.json was missing or unreadable: {how}")
     return said
-
-
-def _direction(objective: Any, name: str) -> str:
-    if name == objective.name:
-        return objective.direction
-    return "min" if "loss" in name or "error" in name else "max"
 
 
 def _oracle(base: type) -> type:

@@ -292,7 +292,7 @@ def stop_on_non_finite() -> Any:
     return StopOnNonFinite()
 
 
-def learning_rate_of(model: Any) -> float | None:
+def _learning_rate_of(model: Any) -> float | None:
     """The optimizer's current learning rate as a float (None without one)."""
     rate = getattr(getattr(model, "optimizer", None), "learning_rate", None)
     try:
@@ -303,7 +303,7 @@ def learning_rate_of(model: Any) -> float | None:
 
 def _refuse_non_finite(model: Any, epoch: int, target: str, *, restored: bool) -> None:
     """After a non-finite loss: keep finite weights (the best epoch's when EarlyStopping restored them) or refuse."""
-    rate = learning_rate_of(model)
+    rate = _learning_rate_of(model)
     said = f"the loss became non-finite at epoch {epoch}" + ("" if rate is None else f" (learning_rate={rate:g})")
     if all(np.all(np.isfinite(w)) for w in model.get_weights()):
         kept = "its best finite epoch's weights" if restored else "its last weights, which are finite"
