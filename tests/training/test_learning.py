@@ -68,11 +68,31 @@ def test_fast_compile_defaults_give_the_plain_compile_loss_every_epoch():
     assert epoch_logs[0] == fast["loss"] and len(epoch_logs[0]) == 3
 
 
-def test_xla_is_on_for_dense_and_recurrent_models_and_off_for_convolutions_on_a_cpu():
+def test_xla_is_chosen_per_fit_call_by_its_length_and_never_for_convolutions_on_a_cpu(monkeypatch):
     import keras
+    import tensorflow as tf
 
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip("jit_compile is a TensorFlow choice; JAX always compiles with XLA")
-    assert zoo.mnist_mlp().jit_compile is True
-    assert zoo.lstm(input_shape=(5, 2), task="binary").jit_compile is True
-    assert zoo.cnn(input_shape=(12, 12, 1), outputs=3).jit_compile is False  # 2-3x slower with XLA on CPU
+    from zoo.runtime import compile as zoo_compile
+
+    if keras.backend.backend() != "tensorflow" or tf.config.list_logical_devices("GPU"):
+        pytest.skip("jit_compile is the zoo's choice on a TensorFlow CPU only")
+    mlp, lstm = zoo.mnist_mlp(), zoo.lstm(input_shape=(5, 2), task="binary")
+    cnn = zoo.cnn(input_shape=(12, 12, 1), outputs=3)
+    assert [m.jit_compile for m in (mlp, lstm, cnn)] == [False] * 3  # built without: most fits are short
+    many = zoo_compile.XLA_MIN_STEPS
+    assert zoo_compile.use_xla(mlp, many) and zoo_compile.use_xla(lstm, many)
+    assert not zoo_compile.use_xla(mlp, many - 1)
+    assert not zoo_compile.use_xla(cnn, 10 * many)  # 2-3x slower with XLA on CPU
+
+    x = np.random.default_rng(0).random((64, 28, 28)).astype("float32")
+    y = np.arange(64) % 10
+    zoo.fit(mlp, x, y, batch_size=32, epochs=2, verbose=0)  # 4 steps
+    assert mlp.jit_compile is False
+    monkeypatch.setattr(zoo_compile, "XLA_MIN_STEPS", 4)
+    first = mlp.train_function
+    zoo.fit(mlp, x, y, batch_size=32, epochs=2, verbose=0)
+    assert mlp.jit_compile is True and mlp.train_function is not first  # made again with XLA
+    zoo.fit(mlp, x, y, batch_size=32, epochs=1, verbose=0, jit_compile=False)
+    assert mlp.jit_compile is False
+    with pytest.raises(ValueError, match=r'jit_compile. must be "auto", True or False.*yes'):
+        zoo.fit(mlp, x, y, jit_compile="yes")

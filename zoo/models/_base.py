@@ -165,7 +165,7 @@ def finish(
         from zoo.runtime.compile import compile_defaults
 
         model.compile(optimizer=make_optimizer(optimizer, learning_rate), **head.compile_kwargs(),
-                      **compile_defaults(model))
+                      **compile_defaults())
     return model
 
 

@@ -125,7 +125,7 @@ def mcculloch_pitts(
         outputs = zoo_layers.Heaviside(name="step")(weighted_sum(inputs))
         model = keras.Model(inputs, outputs, name=name)
         if compile:
-            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults(model))
+            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults())
         return model
 
 
@@ -161,7 +161,7 @@ def perceptron(
     with distribute.scope(strategy):
         model = zoo_layers.Perceptron(n_features, learning_rate=learning_rate, name=name)
         if compile:
-            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults(model))
+            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults())
         return model
 
 

@@ -10,12 +10,18 @@ On 2 CPU cores with TF 2.21, fed by `zoo.training.pipeline` (samples/s, median o
 | SimpleRNN, 32 | | 25k | 50k |
 | LSTM, 32 | | 1.3k | 1.9k |
 
-So: 32 steps per `tf.function` call everywhere, and XLA (``jit_compile``) on CPU except
-for models with convolutions, which XLA's CPU backend runs 2-3x slower. Results do not
-change: the same `train_step` runs, only fewer times from Python and fused by XLA (the
-per-epoch loss is tested against a plain ``compile()``). Callbacks still get correct
-epoch logs; batch-level hooks run once per 32 steps. Under a strategy with several
-replicas the zoo compiles with one step per call (see `compile_defaults`).
+So: 32 steps per `tf.function` call everywhere. XLA is a bet per `fit` call, not a model
+property: on a CPU its compile costs 1-1.3 s for an MLP and about 2 s for a recurrent model
+(once per batch shape), and it saves 0.4 ms per step on the MLP (batch 32 or 256), 0.8 ms on
+SimpleRNN, 6 ms on the LSTM (whole `fit` calls, ``scripts/bench.py``). A 1-epoch MNIST fit at
+batch 32 (1,688 steps) lost a second to it, a 5-epoch one (8,440 steps) gained two. So the
+builders compile without XLA on a CPU (Keras's own choice there) and `zoo.fit` turns it on
+for a call of at least `XLA_MIN_STEPS` steps on a model without convolutions, which XLA's
+CPU backend runs 2-3x slower (`use_xla`). Results do not change: the same `train_step`
+runs, only fewer times from Python and fused by XLA (the per-epoch loss is tested against
+a plain ``compile()``). Callbacks still get correct epoch logs; batch-level hooks run once
+per 32 steps. Under a strategy with several replicas the zoo compiles with one step per
+call (see `compile_defaults`).
 """
 
 from __future__ import annotations
@@ -23,16 +29,15 @@ from __future__ import annotations
 from typing import Any
 
 STEPS_PER_EXECUTION = {"tensorflow": 32, "jax": 32}
+# Training steps in one fit call from which XLA's compile pays for itself on a CPU (MLP
+# break-even, measured: about 3,000 steps; SimpleRNN about 2,500; the LSTM about 400).
+XLA_MIN_STEPS = 3000
 
 
-def compile_defaults(model: Any = None) -> dict[str, Any]:
+def compile_defaults() -> dict[str, Any]:
     """Keyword arguments the zoo adds to ``model.compile`` on the current backend and devices.
 
     Called inside the builder's strategy scope, so it sees the replicas in force.
-
-    Args:
-        model: The model about to be compiled (its layers decide XLA on a TF CPU), or None
-            for Keras's own choice.
     """
     import keras
 
@@ -41,17 +46,38 @@ def compile_defaults(model: Any = None) -> dict[str, Any]:
     if backend == "tensorflow":
         import tensorflow as tf
 
-        # Keras's "auto" turns XLA off on a CPU-only machine and under tf.distribute; the
-        # zoo turns it on for a CPU where it measured faster (no convolutions, no strategy).
-        on_cpu = not tf.config.list_logical_devices("GPU")
+        # Keras's "auto" turns XLA off on a CPU-only machine and under tf.distribute, and
+        # on for a GPU; on a CPU `zoo.fit` turns it on per call where it pays (`use_xla`).
         settings["jit_compile"] = "auto"
-        if on_cpu and model is not None and not tf.distribute.has_strategy():
-            settings["jit_compile"] = _xla_is_faster_on_cpu(model)
         # Keras's multi-step loop fails under several replicas ("You must feed a value for
         # placeholder tensor" in multi_step_on_iterator, MirroredStrategy, Keras 3.15): one step there.
         if tf.distribute.has_strategy() and tf.distribute.get_strategy().num_replicas_in_sync > 1:
             settings["steps_per_execution"] = 1
     return settings
+
+
+def use_xla(model: Any, steps: int) -> bool | None:
+    """Whether a fit of `steps` training steps should compile `model` with XLA, or None to leave it.
+
+    Decided on a TensorFlow CPU only (a GPU keeps Keras's "auto", JAX always compiles):
+    XLA when the call runs at least `XLA_MIN_STEPS` steps and no layer is a convolution
+    or refuses XLA, and never under a `tf.distribute` strategy.
+
+    Args:
+        model: The compiled model about to be fitted.
+        steps: Training steps of the call (batches per epoch times epochs).
+    """
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    if tf.config.list_logical_devices("GPU"):
+        return None
+    if tf.distribute.has_strategy() or getattr(model, "_distribute_strategy", None) is not None:
+        return False
+    return steps >= XLA_MIN_STEPS and _xla_is_faster_on_cpu(model)
 
 
 def _xla_is_faster_on_cpu(model: Any) -> bool:

@@ -216,7 +216,8 @@ def check_train_args(architecture: Any, builder_kwargs: Mapping[str, Any], *, ou
 
 def check_fit_options(options: Mapping[str, Any], *, epochs: int | None = None) -> None:
     """The Keras ``fit`` options the zoo passes through: ``verbose``, ``callbacks``, ``initial_epoch``
-    (below `epochs`) and ``validation_freq``, refused in the zoo's template rather than deep inside Keras."""
+    (below `epochs`), ``validation_freq`` and ``validation_batch_size``, refused in the zoo's template
+    rather than deep inside Keras."""
     verbose = options.get("verbose", "auto")
     if isinstance(verbose, bool) or verbose not in (0, 1, 2, "auto"):
         raise invalid_value("verbose", "must be 0, 1, 2 or 'auto'", verbose)
@@ -234,3 +235,5 @@ def check_fit_options(options: Mapping[str, Any], *, epochs: int | None = None) 
                   maximum=None if epochs is None else epochs - 1)
     if "validation_freq" in options:
         check_int("validation_freq", options["validation_freq"], minimum=1)
+    if options.get("validation_batch_size") is not None:
+        check_int("validation_batch_size", options["validation_batch_size"], minimum=1, maximum=MAX_BATCH_SIZE)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from zoo.runtime.compile import use_xla
 from zoo.training.checks import MAX_BATCH_SIZE, check_fit_args, check_fit_data, check_fit_options
 from zoo.utils.arrays import as_samples
 from zoo.utils.validation import (
@@ -29,6 +30,10 @@ from zoo.utils.validation import (
 
 # Backends on which `fit` feeds `dataset` rather than the arrays (measured, see the module doc).
 PIPELINE_BACKENDS = ("tensorflow",)
+# Samples per validation batch in `fit` when larger than the training batch: evaluating
+# needs no gradients, so big batches cost little memory and save steps (and, with XLA, a
+# compile per batch shape).
+VALIDATION_BATCH = 1024
 
 
 def _as_array(name: str, value: Any) -> np.ndarray:
@@ -155,6 +160,7 @@ def fit(
     seed: int = 0,
     validation_split: float = 0.0,
     validation_data: tuple[Any, ...] | None = None,
+    jit_compile: bool | str = "auto",
     **kwargs: Any,
 ) -> Any:
     """``model.fit(x, y, ...)`` fed through `dataset` on the backends where that is faster.
@@ -173,6 +179,10 @@ def fit(
             ``keras.utils.set_random_seed`` seeds it).
         validation_split: Fraction in [0, 1) of the samples held out for validation.
         validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, weights)`` arrays, instead of a split.
+        jit_compile: "auto" compiles with XLA on a TensorFlow CPU when the call is long
+            enough to repay XLA's compile and the model has no convolutions
+            (`zoo.runtime.compile.use_xla`), and otherwise leaves the model's setting;
+            True or False decide. The model keeps the choice for later calls.
         **kwargs: Passed to ``model.fit`` (``callbacks``, ``verbose``, ...); ``sample_weight``
             is split and batched with the samples.
 
@@ -191,6 +201,8 @@ def fit(
                                    exclusive_maximum=True)
     if validation_split and validation_data is not None:
         raise invalid_value("validation_split", "must be 0 when validation_data is given", validation_split)
+    if jit_compile != "auto" and not isinstance(jit_compile, bool):
+        raise invalid_value("jit_compile", 'must be "auto", True or False', jit_compile)
     checked = check_fit_data(model, x, y, sample_weight=kwargs.pop("sample_weight", None),
                              class_weight=kwargs.get("class_weight"), validation_data=validation_data)
     x, y, sample_weight = (None if a is None else _as_array(n, a) for n, a in
@@ -201,10 +213,21 @@ def fit(
         if sample_weight is not None:  # held out alongside, as Keras does
             (sample_weight, _), (val_weight, _) = split_validation(sample_weight, None, validation_split)
             validation_data = (*validation_data, val_weight)
+    steps = math.ceil(len(x) / batch_size) * (epochs - kwargs.get("initial_epoch", 0))
+    _set_jit_compile(model, use_xla(model, steps) if jit_compile == "auto" else jit_compile)
     if keras.backend.backend() not in PIPELINE_BACKENDS:
         return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle, sample_weight=sample_weight,
                          validation_data=validation_data, **kwargs)
     if validation_data is not None:
-        validation_data = dataset(*validation_data, batch_size=batch_size, shuffle=False)
+        validation_batch = kwargs.pop("validation_batch_size", None) or max(batch_size, VALIDATION_BATCH)
+        validation_data = dataset(*validation_data, batch_size=validation_batch, shuffle=False)
     return model.fit(dataset(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed),
                      epochs=epochs, validation_data=validation_data, shuffle=False, **kwargs)  # the dataset shuffles
+
+
+def _set_jit_compile(model: Any, value: bool | None) -> None:
+    if value is None or bool(model.jit_compile) == value:
+        return
+    model.jit_compile = value
+    # Keras reads the setting when it makes its step functions: made ones are made again.
+    model.train_function = model.test_function = model.predict_function = None
