@@ -114,3 +114,16 @@ def test_split_validation_holds_out_the_last_fraction_like_keras():
 def test_bad_inputs_are_named(call, error, name):
     with pytest.raises(error, match=rf"`{name}`.*Received"):
         call()
+
+
+def test_validation_batches_grow_with_small_inputs_only():
+    small, image = np.zeros((5, 28, 28), "float32"), np.zeros((5, 224, 224, 3), "float32")
+    assert pipeline.validation_batch_size(32, small) == pipeline.VALIDATION_BATCH
+    assert pipeline.validation_batch_size(32, image) == 32  # 600 KB a sample: the training batch
+    assert pipeline.validation_batch_size(4096, small) == 4096
+    x, y = np.random.default_rng(0).random((40, 3)).astype("float32"), np.arange(40) % 2
+    model = zoo.mlp(input_shape=(3,), task="binary", seed=0)
+    history = zoo.fit(model, x, y, epochs=1, verbose=0, validation_data=(x[:10].tolist(), y[:10].tolist()))
+    assert np.isfinite(history.history["val_loss"][0])
+    with pytest.raises(ValueError, match=r"validation_batch_size.*Received: validation_batch_size=0"):
+        zoo.fit(model, x, y, validation_split=0.2, validation_batch_size=0)

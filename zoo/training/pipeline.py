@@ -30,10 +30,17 @@ from zoo.utils.validation import (
 
 # Backends on which `fit` feeds `dataset` rather than the arrays (measured, see the module doc).
 PIPELINE_BACKENDS = ("tensorflow",)
-# Samples per validation batch in `fit` when larger than the training batch: evaluating
-# needs no gradients, so big batches cost little memory and save steps (and, with XLA, a
-# compile per batch shape).
+# Validation batches in `fit` are larger than the training batch, up to VALIDATION_BATCH
+# samples and VALIDATION_BATCH_BYTES of inputs (activations grow with the inputs): no
+# gradients are kept, and fewer steps mean fewer calls and, with XLA, fewer batch shapes.
 VALIDATION_BATCH = 1024
+VALIDATION_BATCH_BYTES = 16 * 2**20
+
+
+def validation_batch_size(batch_size: int, x: np.ndarray) -> int:
+    """Samples per validation batch in `fit`: at least `batch_size`, more when the inputs are small."""
+    per_sample = max(1, x[:1].nbytes)
+    return max(batch_size, min(VALIDATION_BATCH, VALIDATION_BATCH_BYTES // per_sample))
 
 
 def _as_array(name: str, value: Any) -> np.ndarray:
@@ -219,7 +226,8 @@ def fit(
         return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle, sample_weight=sample_weight,
                          validation_data=validation_data, **kwargs)
     if validation_data is not None:
-        validation_batch = kwargs.pop("validation_batch_size", None) or max(batch_size, VALIDATION_BATCH)
+        validation_batch = kwargs.pop("validation_batch_size", None) or validation_batch_size(
+            batch_size, validation_data[0])
         validation_data = dataset(*validation_data, batch_size=validation_batch, shuffle=False)
     return model.fit(dataset(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed),
                      epochs=epochs, validation_data=validation_data, shuffle=False, **kwargs)  # the dataset shuffles
