@@ -118,9 +118,9 @@ def test_bad_inputs_are_named(call, error, name):
 
 def test_validation_batches_grow_with_small_inputs_only():
     small, image = np.zeros((5, 28, 28), "float32"), np.zeros((5, 224, 224, 3), "float32")
-    assert pipeline.validation_batch_size(32, small) == pipeline.VALIDATION_BATCH
-    assert pipeline.validation_batch_size(32, image) == 32  # 600 KB a sample: the training batch
-    assert pipeline.validation_batch_size(4096, small) == 4096
+    assert pipeline._validation_batch_size(32, small) == pipeline.VALIDATION_BATCH
+    assert pipeline._validation_batch_size(32, image) == 32  # 600 KB a sample: the training batch
+    assert pipeline._validation_batch_size(4096, small) == 4096
     x, y = np.random.default_rng(0).random((40, 3)).astype("float32"), np.arange(40) % 2
     model = zoo.mlp(input_shape=(3,), task="binary", seed=0)
     history = zoo.fit(model, x, y, epochs=1, verbose=0, validation_data=(x[:10].tolist(), y[:10].tolist()))

@@ -37,7 +37,7 @@ VALIDATION_BATCH = 1024
 VALIDATION_BATCH_BYTES = 16 * 2**20
 
 
-def validation_batch_size(batch_size: int, x: np.ndarray) -> int:
+def _validation_batch_size(batch_size: int, x: np.ndarray) -> int:
     """Samples per validation batch in `fit`: at least `batch_size`, more when the inputs are small."""
     per_sample = max(1, x[:1].nbytes)
     return max(batch_size, min(VALIDATION_BATCH, VALIDATION_BATCH_BYTES // per_sample))
@@ -226,7 +226,7 @@ def fit(
         return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle, sample_weight=sample_weight,
                          validation_data=validation_data, **kwargs)
     if validation_data is not None:
-        validation_batch = kwargs.pop("validation_batch_size", None) or validation_batch_size(
+        validation_batch = kwargs.pop("validation_batch_size", None) or _validation_batch_size(
             batch_size, validation_data[0])
         validation_data = dataset(*validation_data, batch_size=validation_batch, shuffle=False)
     return model.fit(dataset(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed),
