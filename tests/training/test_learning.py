@@ -96,3 +96,9 @@ def test_xla_is_chosen_per_fit_call_by_its_length_and_never_for_convolutions_on_
     assert mlp.jit_compile is False
     with pytest.raises(ValueError, match=r'jit_compile. must be "auto", True or False.*yes'):
         zoo.fit(mlp, x, y, jit_compile="yes")
+
+    # A model compiled by its user keeps the user's setting, even a zoo model compiled again.
+    mlp.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=True)
+    assert zoo_compile.use_xla(mlp, 1) is None
+    zoo.fit(mlp, x, y, batch_size=32, epochs=1, verbose=0)
+    assert mlp.jit_compile is True

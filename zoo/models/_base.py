@@ -162,10 +162,9 @@ def finish(
     """Wraps the graph in a `keras.Model` and compiles it with the head's loss and metrics."""
     model = keras.Model(inputs, outputs, name=name)
     if compile:
-        from zoo.runtime.compile import compile_defaults
+        from zoo.runtime.compile import compile_model
 
-        model.compile(optimizer=make_optimizer(optimizer, learning_rate), **head.compile_kwargs(),
-                      **compile_defaults())
+        compile_model(model, optimizer=make_optimizer(optimizer, learning_rate), **head.compile_kwargs())
     return model
 
 

@@ -14,7 +14,7 @@ from zoo.models.heads import Head, head_for
 from zoo.models.initializers import initializer_for
 from zoo.registry import register
 from zoo.runtime import distribute
-from zoo.runtime.compile import compile_defaults
+from zoo.runtime.compile import compile_model
 from zoo.utils.lazy import keras
 from zoo.utils.validation import (
     check_bool,
@@ -125,7 +125,7 @@ def mcculloch_pitts(
         outputs = zoo_layers.Heaviside(name="step")(weighted_sum(inputs))
         model = keras.Model(inputs, outputs, name=name)
         if compile:
-            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults())
+            compile_model(model, optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"])
         return model
 
 
@@ -161,7 +161,7 @@ def perceptron(
     with distribute.scope(strategy):
         model = zoo_layers.Perceptron(n_features, learning_rate=learning_rate, name=name)
         if compile:
-            model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"], **compile_defaults())
+            compile_model(model, optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"])
         return model
 
 

@@ -26,12 +26,16 @@ call (see `compile_defaults`).
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 STEPS_PER_EXECUTION = {"tensorflow": 32, "jax": 32}
 # Training steps in one fit call from which XLA's compile pays for itself on a CPU (MLP
 # break-even, measured: about 3,000 steps; SimpleRNN about 2,500; the LSTM about 400).
 XLA_MIN_STEPS = 3000
+# Models a builder compiled, with the compile that did it: their XLA setting is the zoo's to
+# choose per fit until someone compiles them again.
+_COMPILED_BY_ZOO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def compile_defaults() -> dict[str, Any]:
@@ -56,12 +60,24 @@ def compile_defaults() -> dict[str, Any]:
     return settings
 
 
+def compile_model(model: Any, **kwargs: Any) -> None:
+    """``model.compile(**kwargs)`` with `compile_defaults`; `zoo.fit` then chooses its XLA per call.
+
+    Args:
+        model: A built, uncompiled Keras model (inside the builder's strategy scope).
+        **kwargs: ``optimizer``, ``loss``, ``metrics``... as for ``model.compile``.
+    """
+    model.compile(**kwargs, **compile_defaults())
+    _COMPILED_BY_ZOO[model] = model._compile_config
+
+
 def use_xla(model: Any, steps: int) -> bool | None:
     """Whether a fit of `steps` training steps should compile `model` with XLA, or None to leave it.
 
-    Decided on a TensorFlow CPU only (a GPU keeps Keras's "auto", JAX always compiles):
-    XLA when the call runs at least `XLA_MIN_STEPS` steps and no layer is a convolution
-    or refuses XLA, and never under a `tf.distribute` strategy.
+    Decided on a TensorFlow CPU only (a GPU keeps Keras's "auto", JAX always compiles),
+    for a model a builder compiled (`compile_model`; a model you compiled yourself keeps
+    your setting): XLA when the call runs at least `XLA_MIN_STEPS` steps and no layer is
+    a convolution or refuses XLA, and never under a `tf.distribute` strategy.
 
     Args:
         model: The compiled model about to be fitted.
@@ -74,6 +90,8 @@ def use_xla(model: Any, steps: int) -> bool | None:
     import tensorflow as tf
 
     if tf.config.list_logical_devices("GPU"):
+        return None
+    if model not in _COMPILED_BY_ZOO or _COMPILED_BY_ZOO[model] is not getattr(model, "_compile_config", None):
         return None
     if tf.distribute.has_strategy() or getattr(model, "_distribute_strategy", None) is not None:
         return False

@@ -186,10 +186,10 @@ def fit(
             ``keras.utils.set_random_seed`` seeds it).
         validation_split: Fraction in [0, 1) of the samples held out for validation.
         validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, weights)`` arrays, instead of a split.
-        jit_compile: "auto" compiles with XLA on a TensorFlow CPU when the call is long
-            enough to repay XLA's compile and the model has no convolutions
-            (`zoo.runtime.compile.use_xla`), and otherwise leaves the model's setting;
-            True or False decide. The model keeps the choice for later calls.
+        jit_compile: "auto": for a model a zoo builder compiled, XLA on a TensorFlow CPU
+            when the call is long enough to repay XLA's compile and the model has no
+            convolutions (`zoo.runtime.compile.use_xla`); a model you compiled keeps your
+            setting. True or False decide. The model keeps the choice for later calls.
         **kwargs: Passed to ``model.fit`` (``callbacks``, ``verbose``, ...); ``sample_weight``
             is split and batched with the samples.
 
