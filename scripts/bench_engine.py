@@ -283,7 +283,7 @@ def whole_calls(cases: tuple[tuple[Workload, int], ...], *, repeats: int = 3,
 
 
 def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progress: Callable[[str], None] = print,
-        builds: bool = True, whole: bool = True) -> dict[str, Any]:
+        builds: bool = True, whole: bool = True, steady: bool = True) -> dict[str, Any]:
     """Benchmarks `workloads` on the current Keras backend.
 
     Each repeat trains the zoo model and the hand-written one in turn (so drift on the
@@ -295,6 +295,7 @@ def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progre
         progress: Called with one line per finished case.
         builds: Also time build+compile of every registered model.
         whole: Also time whole calls (`whole_calls`) of the `WHOLE_CALLS` cases among `workloads`.
+        steady: Time the steady-state rates (False: whole calls and builds only).
 
     Returns:
         ``{"backend", "matmul_gflops", "workloads": [...], "whole_calls": [...], "build_seconds": {...}}``.
@@ -307,7 +308,7 @@ def run(workloads: tuple[Workload, ...] = WORKLOADS, *, repeats: int = 3, progre
     backend = keras.backend.backend()
     peak = matmul_gflops()
     rows = []
-    for w in workloads:
+    for w in workloads if steady else ():
         x, y = data_for(w)
         zoo_rates, hand_rates, torch_rates = [], [], []
         for _ in range(repeats):
@@ -340,10 +341,11 @@ def markdown(results: list[dict[str, Any]], machine: str) -> str:
     def fmt(value: Any, spec: str) -> str:
         return "-" if value is None else format(value, spec)
 
-    lines = [f"Machine: {machine}.", "",
-             "| backend | workload | zoo samples/s | hand-written Keras samples/s | zoo / hand-written | "
-             "PyTorch seed loop samples/s | zoo / PyTorch | GFLOP/s (share of matmul) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [f"Machine: {machine}."]
+    if any(result["workloads"] for result in results):
+        lines += ["", "| backend | workload | zoo samples/s | hand-written Keras samples/s | zoo / hand-written | "
+                  "PyTorch seed loop samples/s | zoo / PyTorch | GFLOP/s (share of matmul) |",
+                  "|---|---|---|---|---|---|---|---|"]
     for result in results:
         for r in result["workloads"]:
             share = "-" if r["gflops"] is None else f"{r['gflops']:.0f} ({r['of_matmul']:.0%})"

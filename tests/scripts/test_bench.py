@@ -44,3 +44,13 @@ def test_whole_calls_time_every_way_and_report_the_ratio_to_hand_written_keras(m
     table = benchmark.markdown([{"backend": "tensorflow", "matmul_gflops": 1.0, "workloads": [],
                                  "whole_calls": rows, "build_seconds": {}}], "test machine")
     assert f"| tensorflow | mnist_mlp tiny (128 samples) | 2 | {row['handwritten_s']:.1f} |" in table
+    assert "zoo samples/s" not in table  # no steady-state rates were run: no empty table
+
+
+def test_whole_only_runs_no_steady_state(monkeypatch):
+    import bench_engine as benchmark
+
+    monkeypatch.setattr(benchmark, "whole_calls", lambda cases, **kwargs: [{"cases": len(cases)}])
+    monkeypatch.setattr(benchmark, "samples_per_second", lambda *a, **k: pytest.fail("steady state ran"))
+    result = benchmark.run(benchmark.WORKLOADS[:1], repeats=1, progress=lambda line: None, builds=False, steady=False)
+    assert result["workloads"] == [] and result["whole_calls"] == [{"cases": 2}]
