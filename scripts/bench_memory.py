@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(rss) >= 10:
         print(f"growth from trial 10 to trial {len(rss)}: {100 * (rss[-1] / rss[9] - 1):+.1f}% "
               f"({(rss[-1] - rss[9]) / max(len(rss) - 10, 1):+.2f} MiB per trial)")
+    if not TRIALS:
+        return 0
     later = TRIALS[1:] or TRIALS  # the first trial also pays the process's first trace
     median = statistics.median
     # The first epoch of a trial holds its tracing: its excess over the trial's later epochs.

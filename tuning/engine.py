@@ -408,14 +408,17 @@ class ZooTuner(kt.Tuner):
     def _try_build(self, hp: Any) -> Any:
         # KerasTuner collects garbage twice per build (0.3 s each, a sixth of a 20-epoch trial
         # on digits); the zoo clears the session every build and collects every few builds.
-        # The last trial's step graph is released too (TF keeps it otherwise: zoo.runtime.memory).
+        # The trials' step graphs are released too (TF keeps them otherwise: zoo.runtime.memory),
+        # never a graph traced before the search.
         import keras
 
-        from zoo.runtime.memory import release_traced_gradients
+        from zoo.runtime.memory import release_traced_gradients, traced_gradient_names
 
+        if not hasattr(self, "_zoo_outside_gradients"):
+            self._zoo_outside_gradients = traced_gradient_names()
         self._zoo_builds = getattr(self, "_zoo_builds", 0) + 1
         keras.backend.clear_session(free_memory=self._zoo_builds % GC_EVERY == 0)
-        release_traced_gradients()
+        release_traced_gradients(keep=self._zoo_outside_gradients)
         model = self._build_hypermodel(hp)
         if not isinstance(model, keras.Model):
             raise kt.errors.FatalTypeError(f"The hypermodel must build a keras.Model. Received: {type(model)}")

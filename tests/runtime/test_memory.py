@@ -30,3 +30,20 @@ def test_released_registrations_and_training_still_works():
     other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
     other.compile("sgd", "mse")
     assert np.isfinite(_fit(other, x, y))
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's gradient registry only")
+def test_registrations_to_keep_are_kept():
+    from zoo.runtime.memory import release_traced_gradients, traced_gradient_names
+
+    x = np.ones((16, 2), "float32")
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    _fit(model, x, x[:, :1])
+    kept = traced_gradient_names()
+    assert kept
+    other = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    other.compile("sgd", "mse")
+    _fit(other, x, x[:, :1])
+    assert release_traced_gradients(keep=kept) > 0
+    assert traced_gradient_names() == kept

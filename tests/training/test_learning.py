@@ -96,9 +96,27 @@ def test_xla_is_chosen_per_fit_call_by_its_length_and_never_for_convolutions_on_
     assert mlp.jit_compile is False
     with pytest.raises(ValueError, match=r'jit_compile. must be "auto", True or False.*yes'):
         zoo.fit(mlp, x, y, jit_compile="yes")
-
+    with pytest.raises(TypeError, match=r"jit_compile.*Received: jit_compile=array"):
+        zoo.fit(mlp, x, y, jit_compile=np.array([1, 2]))
+    zoo.fit(mlp, x, y, batch_size=32, epochs=1, verbose=0, jit_compile=True)
+    monkeypatch.setattr(zoo_compile, "XLA_MIN_STEPS", 3)
+    zoo.fit(mlp, x, y, batch_size=32, epochs=2, steps_per_epoch=1, verbose=0)  # 2 steps, not 4
+    assert mlp.jit_compile is False
     # A model compiled by its user keeps the user's setting, even a zoo model compiled again.
     mlp.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=True)
     assert zoo_compile.use_xla(mlp, 1) is None
     zoo.fit(mlp, x, y, batch_size=32, epochs=1, verbose=0)
     assert mlp.jit_compile is True
+
+    # Where Keras refuses XLA (op determinism, for one) the step functions are not made again.
+    from keras.src.trainers import trainer as keras_trainer
+
+    monkeypatch.setattr(keras_trainer, "model_supports_jit", lambda model: False)
+    mlp = zoo.mnist_mlp()
+    assert zoo_compile.use_xla(mlp, 10**6) is False
+    zoo.fit(mlp, x, y, batch_size=32, epochs=1, verbose=0)
+    made = mlp.train_function
+    with pytest.warns(UserWarning, match="jit_compile"):
+        zoo.fit(mlp, x, y, batch_size=32, epochs=1, verbose=0, jit_compile=True)
+    assert mlp.jit_compile is False and mlp.train_function is made
+

@@ -121,9 +121,21 @@ def test_validation_batches_grow_with_small_inputs_only():
     assert pipeline._validation_batch_size(32, small) == pipeline.VALIDATION_BATCH
     assert pipeline._validation_batch_size(32, image) == 32  # 600 KB a sample: the training batch
     assert pipeline._validation_batch_size(4096, small) == 4096
+    float_sized = pipeline.VALIDATION_BATCH_BYTES // (224 * 224 * 3 * 4)
+    assert pipeline._validation_batch_size(8, image) == float_sized
+    assert pipeline._validation_batch_size(8, image.astype("uint8")) == float_sized  # sized as the float32 it becomes
     x, y = np.random.default_rng(0).random((40, 3)).astype("float32"), np.arange(40) % 2
-    model = zoo.mlp(input_shape=(3,), task="binary", seed=0)
-    history = zoo.fit(model, x, y, epochs=1, verbose=0, validation_data=(x[:10].tolist(), y[:10].tolist()))
-    assert np.isfinite(history.history["val_loss"][0])
+    logs = []
+    for validation_batch_size in (None, 4):  # the default (one batch of 10) against Keras-sized batches
+        model = zoo.mlp(input_shape=(3,), task="binary", seed=0)
+        import keras
+
+        keras.utils.set_random_seed(0)
+        history = zoo.fit(model, x, y, epochs=2, batch_size=4, verbose=0, shuffle=False,
+                          validation_data=(x[:10].tolist(), y[:10].tolist(), np.linspace(0.5, 2, 10)),
+                          validation_batch_size=validation_batch_size)
+        logs.append(history.history)
+    for key in ("val_loss", "val_accuracy"):
+        np.testing.assert_allclose(logs[0][key], logs[1][key], rtol=1e-5, err_msg=key)
     with pytest.raises(ValueError, match=r"validation_batch_size.*Received: validation_batch_size=0"):
         zoo.fit(model, x, y, validation_split=0.2, validation_batch_size=0)

@@ -454,3 +454,40 @@ def test_refit_trains_the_best_configuration_on_training_and_validation_data(tmp
     assert result.refit and seen[:2] == [(160, 3), (160, 3)], "trials train on the training part"
     assert seen[-1] == (200, best["best_epoch"]), "the refit sees all 200 samples for the best trial's epochs"
     assert result.best_model.evaluate(x[:8], y[:8], verbose=0) is not None
+
+
+def test_a_search_releases_its_trials_step_graphs_and_never_the_users(tmp_path, monkeypatch):
+    import tensorflow as tf
+
+    import zoo.runtime.memory as memory
+
+    @tf.custom_gradient
+    def doubled_gradient(v):
+        return tf.identity(v), lambda dy: 2.0 * dy
+
+    @tf.function
+    def mine(v):
+        return 3.0 * doubled_gradient(v)
+
+    v = tf.Variable(1.0)
+    mine(v)  # traced before the search: its gradient registration is the user's
+    before = memory.traced_gradient_names()
+    assert before
+    calls = []
+    real = memory.release_traced_gradients
+
+    def spy(keep=frozenset()):
+        calls.append((keep, real(keep)))
+        return calls[-1][1]
+
+    monkeypatch.setattr(memory, "release_traced_gradients", spy)
+    x, y = _digits(200)
+    tuning.run_search(tuning.make_tuner("random", _mlp_hm(), max_trials=3, directory=tmp_path, seed=0), x, y,
+                      epochs=1)
+    # One release per build (3 trials, then the best model's): each drops the last trial's steps.
+    assert len(calls) >= 3 and all(before <= keep for keep, _ in calls)
+    assert calls[0][1] == 0 and all(removed > 0 for _, removed in calls[1:])
+    assert before <= memory.traced_gradient_names()
+    with tf.GradientTape() as tape:
+        out = mine(v)
+    assert float(tape.gradient(out, v)) == 6.0  # the user's graph still differentiates

@@ -82,6 +82,9 @@ def use_xla(model: Any, steps: int) -> bool | None:
     Args:
         model: The compiled model about to be fitted.
         steps: Training steps of the call (batches per epoch times epochs).
+
+    Returns:
+        True or False to set ``model.jit_compile`` to, or None to leave it as it is.
     """
     import keras
 
@@ -100,6 +103,10 @@ def use_xla(model: Any, steps: int) -> bool | None:
 
 def _xla_is_faster_on_cpu(model: Any) -> bool:
     import keras
+    from keras.src.trainers.trainer import model_supports_jit  # Keras's own refusals (e.g. op determinism)
+
+    if not model_supports_jit(model):
+        return False
 
     convolutions = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D, keras.layers.DepthwiseConv2D,
                     keras.layers.SeparableConv2D, keras.layers.Conv2DTranspose)

@@ -13,8 +13,14 @@ def _gradient_registry() -> dict | None:
     return registry if isinstance(registry, dict) else None
 
 
-def release_traced_gradients() -> int:
-    """Forgets the custom-gradient registrations of every graph traced so far.
+def traced_gradient_names() -> frozenset[str]:
+    """The custom-gradient registrations TensorFlow holds now (empty when TensorFlow is not imported)."""
+    registry = _gradient_registry()
+    return frozenset(name for name in registry if name.startswith(_PREFIX)) if registry else frozenset()
+
+
+def release_traced_gradients(keep: frozenset[str] = frozenset()) -> int:
+    """Forgets the custom-gradient registrations of the graphs traced so far, except `keep`.
 
     Keras's TensorFlow optimizer all-reduces the gradients in every train step, even with
     one replica, and `tf.distribute`'s all-reduce is a ``tf.custom_gradient``. Traced in a
@@ -24,10 +30,13 @@ def release_traced_gradients() -> int:
     ``keras.backend.clear_session()`` frees a model but not its train step: about 7 MiB per
     tuning trial of a small MLP, without end (KerasTuner users report the same growth).
 
-    Call it only when no graph traced before the call will be differentiated again, as
-    between two tuning trials: training a model traced earlier still works (its gradients
-    are in its graph already), but a new gradient through such a graph would fail.
+    Release only what you traced: pass the `traced_gradient_names` from before your work
+    as `keep`. A graph whose registration is released can still run and train (its
+    gradients are in it already), but a new gradient through it fails.
     A no-op on other backends, or when TensorFlow is not imported.
+
+    Args:
+        keep: Registrations to leave, such as those made before a search started.
 
     Returns:
         How many registrations were removed.
@@ -35,7 +44,7 @@ def release_traced_gradients() -> int:
     registry = _gradient_registry()
     if registry is None:
         return 0
-    names = [name for name in registry if name.startswith(_PREFIX)]
+    names = [name for name in registry if name.startswith(_PREFIX) and name not in keep]
     for name in names:
         del registry[name]
     return len(names)

@@ -39,7 +39,7 @@ VALIDATION_BATCH_BYTES = 16 * 2**20
 
 def _validation_batch_size(batch_size: int, x: np.ndarray) -> int:
     """Samples per validation batch in `fit`: at least `batch_size`, more when the inputs are small."""
-    per_sample = max(1, x[:1].nbytes)
+    per_sample = max(1, x[:1].size * max(x.dtype.itemsize, 4))  # at least float32 once in the model
     return max(batch_size, min(VALIDATION_BATCH, VALIDATION_BATCH_BYTES // per_sample))
 
 
@@ -208,7 +208,9 @@ def fit(
                                    exclusive_maximum=True)
     if validation_split and validation_data is not None:
         raise invalid_value("validation_split", "must be 0 when validation_data is given", validation_split)
-    if jit_compile != "auto" and not isinstance(jit_compile, bool):
+    if not isinstance(jit_compile, (bool, str)):
+        raise invalid_type("jit_compile", '"auto", True or False', jit_compile)
+    if isinstance(jit_compile, str) and jit_compile != "auto":
         raise invalid_value("jit_compile", 'must be "auto", True or False', jit_compile)
     checked = check_fit_data(model, x, y, sample_weight=kwargs.pop("sample_weight", None),
                              class_weight=kwargs.get("class_weight"), validation_data=validation_data)
@@ -220,7 +222,8 @@ def fit(
         if sample_weight is not None:  # held out alongside, as Keras does
             (sample_weight, _), (val_weight, _) = split_validation(sample_weight, None, validation_split)
             validation_data = (*validation_data, val_weight)
-    steps = math.ceil(len(x) / batch_size) * (epochs - kwargs.get("initial_epoch", 0))
+    per_epoch = kwargs.get("steps_per_epoch") or math.ceil(len(x) / batch_size)
+    steps = per_epoch * (epochs - kwargs.get("initial_epoch", 0))
     _set_jit_compile(model, use_xla(model, steps) if jit_compile == "auto" else jit_compile)
     if keras.backend.backend() not in PIPELINE_BACKENDS:
         return model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=shuffle, sample_weight=sample_weight,
@@ -234,8 +237,10 @@ def fit(
 
 
 def _set_jit_compile(model: Any, value: bool | None) -> None:
-    if value is None or bool(model.jit_compile) == value:
+    before = bool(model.jit_compile)
+    if value is None or before == value:
         return
-    model.jit_compile = value
-    # Keras reads the setting when it makes its step functions: made ones are made again.
-    model.train_function = model.test_function = model.predict_function = None
+    model.jit_compile = value  # Keras keeps False (with a warning) where XLA cannot run
+    if bool(model.jit_compile) != before:
+        # Keras reads the setting when it makes its step functions: made ones are made again.
+        model.train_function = model.test_function = model.predict_function = None
