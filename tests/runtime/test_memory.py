@@ -47,3 +47,11 @@ def test_registrations_to_keep_are_kept():
     _fit(other, x, x[:, :1])
     assert release_traced_gradients(keep=kept) > 0
     assert traced_gradient_names() == kept
+
+
+@pytest.mark.parametrize("keep", ["CustomGradient-1", ["CustomGradient-1"], {1, 2}, None])
+def test_keep_must_be_a_set_of_names(keep):
+    from zoo.runtime.memory import release_traced_gradients
+
+    with pytest.raises(TypeError, match=r"`keep` must be a set of registration names.*Received: keep="):
+        release_traced_gradients(keep=keep)

@@ -120,3 +120,18 @@ def test_xla_is_chosen_per_fit_call_by_its_length_and_never_for_convolutions_on_
         zoo.fit(mlp, x, y, batch_size=32, epochs=1, verbose=0, jit_compile=True)
     assert mlp.jit_compile is False and mlp.train_function is made
 
+
+
+@pytest.mark.parametrize("model, steps, error, name", [
+    ("mlp", 10, TypeError, "model"), (None, 10, TypeError, "model"),
+    ("built", -1, ValueError, "steps"), ("built", 2.5, TypeError, "steps"), ("built", float("nan"), TypeError, "steps"),
+])
+def test_xla_choice_and_zoo_compile_refuse_bad_input(model, steps, error, name):
+    from zoo.runtime.compile import compile_model, use_xla
+
+    model = zoo.mnist_mlp() if model == "built" else model
+    with pytest.raises(error, match=rf"`{name}`.*Received: {name}="):
+        use_xla(model, steps)
+    if name == "model":
+        with pytest.raises(TypeError, match=r"`model` must be a keras.Model.*Received: model="):
+            compile_model(model, optimizer="sgd", loss="mse")

@@ -29,6 +29,8 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from zoo.utils.validation import check_int, invalid_type
+
 STEPS_PER_EXECUTION = {"tensorflow": 32, "jax": 32}
 # Training steps in one fit call from which XLA's compile pays for itself on a CPU (MLP
 # break-even, measured: about 3,000 steps; SimpleRNN about 2,500; the LSTM about 400).
@@ -66,7 +68,11 @@ def compile_model(model: Any, **kwargs: Any) -> None:
     Args:
         model: A built, uncompiled Keras model (inside the builder's strategy scope).
         **kwargs: ``optimizer``, ``loss``, ``metrics``... as for ``model.compile``.
+
+    Raises:
+        TypeError: If `model` is not a `keras.Model`.
     """
+    _check_model(model)
     model.compile(**kwargs, **compile_defaults())
     _COMPILED_BY_ZOO[model] = model._compile_config
 
@@ -85,9 +91,15 @@ def use_xla(model: Any, steps: int) -> bool | None:
 
     Returns:
         True or False to set ``model.jit_compile`` to, or None to leave it as it is.
+
+    Raises:
+        TypeError: If `model` is not a `keras.Model` or `steps` not an integer.
+        ValueError: If `steps` is negative.
     """
     import keras
 
+    _check_model(model)
+    check_int("steps", steps, minimum=0)
     if keras.backend.backend() != "tensorflow":
         return None
     import tensorflow as tf
@@ -99,6 +111,13 @@ def use_xla(model: Any, steps: int) -> bool | None:
     if tf.distribute.has_strategy() or getattr(model, "_distribute_strategy", None) is not None:
         return False
     return steps >= XLA_MIN_STEPS and _xla_is_faster_on_cpu(model)
+
+
+def _check_model(model: Any) -> None:
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise invalid_type("model", "a keras.Model", model)
 
 
 def _xla_is_faster_on_cpu(model: Any) -> bool:

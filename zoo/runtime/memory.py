@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Set
+
+from zoo.utils.validation import invalid_type
 
 _PREFIX = "CustomGradient-"
 
@@ -19,7 +22,7 @@ def traced_gradient_names() -> frozenset[str]:
     return frozenset(name for name in registry if name.startswith(_PREFIX)) if registry else frozenset()
 
 
-def release_traced_gradients(keep: frozenset[str] = frozenset()) -> int:
+def release_traced_gradients(keep: Set[str] = frozenset()) -> int:
     """Forgets the custom-gradient registrations of the graphs traced so far, except `keep`.
 
     Keras's TensorFlow optimizer all-reduces the gradients in every train step, even with
@@ -40,7 +43,12 @@ def release_traced_gradients(keep: frozenset[str] = frozenset()) -> int:
 
     Returns:
         How many registrations were removed.
+
+    Raises:
+        TypeError: If `keep` is not a set of names.
     """
+    if not isinstance(keep, Set) or not all(isinstance(name, str) for name in keep):
+        raise invalid_type("keep", "a set of registration names (from traced_gradient_names())", keep)
     registry = _gradient_registry()
     if registry is None:
         return 0
