@@ -340,12 +340,15 @@ def no_layers(monkeypatch):
     """Fails the test if a builder creates an input or a layer before raising."""
     import keras
 
+    from zoo.models import layers as zoo_layers
+
     def boom(*args, **kwargs):
         raise AssertionError("a layer was built before the arguments were validated")
 
     monkeypatch.setattr(keras, "Input", boom)
     for layer in ("Dense", "Conv2D", "SimpleRNN", "LSTM", "Flatten", "Resizing"):
         monkeypatch.setattr(keras.layers, layer, boom)
+    monkeypatch.setattr(zoo_layers, "LSTM", boom)
     for app in ("VGG16", "ResNet50", "MobileNetV2"):
         monkeypatch.setattr(keras.applications, app, boom)
 

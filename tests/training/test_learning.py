@@ -76,13 +76,14 @@ def test_xla_is_chosen_per_fit_call_by_its_length_and_never_for_convolutions_on_
 
     if keras.backend.backend() != "tensorflow" or tf.config.list_logical_devices("GPU"):
         pytest.skip("jit_compile is the zoo's choice on a TensorFlow CPU only")
-    mlp, lstm = zoo.mnist_mlp(), zoo.lstm(input_shape=(5, 2), task="binary")
-    cnn = zoo.cnn(input_shape=(12, 12, 1), outputs=3)
-    assert [m.jit_compile for m in (mlp, lstm, cnn)] == [False] * 3  # built without: most fits are short
+    mlp, rnn = zoo.mnist_mlp(), zoo.simple_rnn(input_shape=(5, 2))
+    cnn, lstm = zoo.cnn(input_shape=(12, 12, 1), outputs=3), zoo.lstm(input_shape=(5, 2), task="binary")
+    assert [m.jit_compile for m in (mlp, rnn, cnn, lstm)] == [False] * 4  # built without: most fits are short
     many = zoo_compile.XLA_MIN_STEPS
-    assert zoo_compile.use_xla(mlp, many) and zoo_compile.use_xla(lstm, many)
+    assert zoo_compile.use_xla(mlp, many) and zoo_compile.use_xla(rnn, many)
     assert not zoo_compile.use_xla(mlp, many - 1)
     assert not zoo_compile.use_xla(cnn, 10 * many)  # 2-3x slower with XLA on CPU
+    assert not zoo_compile.use_xla(lstm, 10 * many)  # its fused kernel: as fast without XLA, and no compile
 
     x = np.random.default_rng(0).random((64, 28, 28)).astype("float32")
     y = np.arange(64) % 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,8 +20,9 @@ from zoo.utils.validation import (
     check_shape,
 )
 
-# Layer class and layer-name prefix per cell type.
-_CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM"}
+# Module and class of the layer per cell type: Keras's SimpleRNN, and the zoo's LSTM (Keras's,
+# trained through TensorFlow's fused kernel on a CPU). Imported at build: `import zoo` stays light.
+_CELLS = {"simple_rnn": ("keras.layers", "SimpleRNN"), "lstm": ("zoo.models.layers", "LSTM")}
 # What the registry knows of every recurrent variant.
 _SEQUENCE_MODEL = {"family": "recurrent", "input_kind": "sequence", "sequence_output": True}
 # The argument texts every recurrent variant shares (with `SHARED_ARGS`).
@@ -58,7 +60,8 @@ def recurrent_network(
     check_choice("activation", activation, HIDDEN_ACTIVATIONS)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name=cell, dropout=dropout)
-    layer_cls = getattr(keras.layers, _CELLS[cell])
+    module, class_name = _CELLS[cell]
+    layer_cls = getattr(importlib.import_module(module), class_name)
     with distribute.scope(strategy):
         inputs = keras.Input(shape=input_shape, name="input")
         x = inputs

@@ -41,7 +41,7 @@ def load_model(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     problem = archive_problem(path)
     if problem:
         raise invalid_value("path", f"is not a readable Keras archive: {problem}", str(path))
-    import zoo.models.layers  # noqa: F401  (registers Heaviside, Perceptron, ImagePreprocessing)
+    import zoo.models.layers  # noqa: F401  (registers Heaviside, Perceptron, ImagePreprocessing, LSTM)
 
     try:
         return keras.saving.load_model(path, **kwargs)
