@@ -1,6 +1,7 @@
 """Benchmark: zoo vs the notes' hand-written Keras (and PyTorch when installed), per backend.
 
 Usage: python scripts/bench.py [--backends tensorflow,jax] [--repeats 3] [--out out/bench] [--quick] [--whole-only]
+                               [--only cnn,lstm]
 
 Each backend runs in its own process (Keras picks its backend at import). Writes
 ``bench.json`` and ``bench.md`` (the README's table) under --out.
@@ -28,6 +29,8 @@ def _machine() -> str:
 
 def _child(args: argparse.Namespace) -> None:
     workloads = benchmark.WORKLOADS[:2] if args.quick else benchmark.WORKLOADS
+    if args.only:
+        workloads = benchmark.select(workloads, args.only.split(","))
     result = benchmark.run(workloads, repeats=args.repeats, progress=lambda line: print(line, flush=True),
                            builds=not (args.quick or args.whole_only), steady=not args.whole_only)
     with open(args.child, "w") as f:
@@ -41,16 +44,23 @@ def main() -> None:
     parser.add_argument("--out", default="out/bench")
     parser.add_argument("--quick", action="store_true", help="the two MLP workloads only, no build timings")
     parser.add_argument("--whole-only", action="store_true", help="whole fit calls only, no steady-state rates")
+    parser.add_argument("--only", help="comma-separated architectures or workload names to run (default: all)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return _child(args)
+    if args.only:
+        try:  # refused here, before a backend's process starts
+            benchmark.select(benchmark.WORKLOADS, args.only.split(","))
+        except ValueError as error:
+            parser.error(str(error))
     results = []
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as scratch:
             child = os.path.join(scratch, "result.json")
             cmd = [sys.executable, __file__, "--child", child, "--repeats", str(args.repeats)] + (
-                ["--quick"] if args.quick else []) + (["--whole-only"] if args.whole_only else [])
+                ["--quick"] if args.quick else []) + (["--whole-only"] if args.whole_only else []) + (
+                ["--only", args.only] if args.only else [])
             env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
             if subprocess.run(cmd, env=env, timeout=3600).returncode != 0:
                 print(f"[bench] {backend}: failed, left out of the table", file=sys.stderr)

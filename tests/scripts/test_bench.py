@@ -54,3 +54,21 @@ def test_whole_only_runs_no_steady_state(monkeypatch):
     monkeypatch.setattr(benchmark, "samples_per_second", lambda *a, **k: pytest.fail("steady state ran"))
     result = benchmark.run(benchmark.WORKLOADS[:1], repeats=1, progress=lambda line: None, builds=False, steady=False)
     assert result["workloads"] == [] and result["whole_calls"] == [{"cases": 2}]
+
+
+def test_only_selects_workloads_by_name_or_architecture_and_refuses_unknown_names():
+    import bench_engine as benchmark
+
+    assert [w.name for w in benchmark.select(benchmark.WORKLOADS, ["cnn"])] == ["cnn b32", "cnn b128"]
+    assert [w.name for w in benchmark.select(benchmark.WORKLOADS, ["lstm b32", "mnist_mlp b256"])] == [
+        "mnist_mlp b256", "lstm b32"]
+    with pytest.raises(ValueError, match=r"`only` must name workloads.*Received: only='cnn,gru'"):
+        benchmark.select(benchmark.WORKLOADS, ["cnn", "gru"])
+
+
+def test_whole_calls_run_on_mnist_sized_data_and_one_small_set():
+    import bench_engine as benchmark
+
+    samples = {(name, epochs, n) for name, epochs, n in benchmark.WHOLE_CALLS}
+    assert ("cnn b32", 2, 20_000) in samples and ("mnist_mlp b32", 1, 60_000) in samples  # issue #20's table
+    assert {name for name, _, _ in benchmark.WHOLE_CALLS} == {w.name for w in benchmark.WORKLOADS}
