@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from zoo.models._base import check_common, finish, head_output, shared_args
@@ -13,6 +14,7 @@ from zoo.registry import register
 from zoo.runtime import distribute
 from zoo.utils.lazy import keras
 from zoo.utils.validation import (
+    check_auto_bool,
     check_bool,
     check_choice,
     check_int,
@@ -20,9 +22,23 @@ from zoo.utils.validation import (
     check_shape,
 )
 
-# Module and class of the layer per cell type: Keras's SimpleRNN, and the zoo's LSTM (Keras's,
-# trained through TensorFlow's fused kernel on a CPU). Imported at build: `import zoo` stays light.
-_CELLS = {"simple_rnn": ("keras.layers", "SimpleRNN"), "lstm": ("zoo.models.layers", "LSTM")}
+
+@dataclass(frozen=True)
+class _Cell:
+    """A cell type's layer (imported at build: `import zoo` stays light) and its "auto" unrolling."""
+
+    module: str
+    layer: str
+    # Unroll sequences of at most this many timesteps on TensorFlow with unroll="auto"; 0 never.
+    unroll_up_to: int
+
+
+# SimpleRNN: unrolled up to 32 timesteps, where the unrolled graph both traces faster and trains
+# faster than Keras's while loop (2 CPU cores, TF, batch 32, 32 units: 20 steps first epoch 0.79 s
+# against 0.87 s, later epochs 0.12 s against 0.20 s; 50 steps: first epoch 0.23 s slower).
+# The LSTM: the zoo's layer, which trains through TensorFlow's fused kernel on a CPU (faster
+# than unrolling, which would turn that kernel off).
+_CELLS = {"simple_rnn": _Cell("keras.layers", "SimpleRNN", 32), "lstm": _Cell("zoo.models.layers", "LSTM", 0)}
 # What the registry knows of every recurrent variant.
 _SEQUENCE_MODEL = {"family": "recurrent", "input_kind": "sequence", "sequence_output": True}
 # The argument texts every recurrent variant shares (with `SHARED_ARGS`).
@@ -34,6 +50,9 @@ _RECURRENT_ARGS = {
                         "head); False for one per sequence.",
     "activation": "The cell activation (tanh in the notes); the input kernels' initialiser follows it.",
     "dropout": "Dropout rate on each layer's inputs; 0 for none.",
+    "unroll": 'Unroll the time loop (Keras\'s ``unroll``): True, False or "auto" (on TensorFlow, SimpleRNN '
+              "sequences of up to 32 timesteps, where it both traces and trains faster; never the LSTM, "
+              "whose fused CPU kernel is faster).",
 }
 
 
@@ -43,7 +62,7 @@ def recurrent_network(
     *,
     task: Any, outputs: Any, bounds: Any, outliers: Any, recurrent_layers: Any, units: Any, return_sequences: Any,
     activation: Any, dropout: Any, optimizer: Any, learning_rate: Any, label_format: Any, compile: Any,
-    strategy: Any, seed: Any, name: Any, default_classes: int | None = None,
+    strategy: Any, seed: Any, name: Any, unroll: Any = "auto", default_classes: int | None = None,
 ) -> Any:
     """The recurrent trunk: ``{cell}_1..n`` layers, then the head.
 
@@ -58,10 +77,13 @@ def recurrent_network(
     widths = check_per_layer("units", units, recurrent_layers)
     check_bool("return_sequences", return_sequences)
     check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+    check_auto_bool("unroll", unroll)
     name, seeds = check_common(optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                                seed=seed, name=name, default_name=cell, dropout=dropout)
-    module, class_name = _CELLS[cell]
-    layer_cls = getattr(importlib.import_module(module), class_name)
+    kind = _CELLS[cell]
+    layer_cls = getattr(importlib.import_module(kind.module), kind.layer)
+    if unroll == "auto":
+        unroll = keras.backend.backend() == "tensorflow" and input_shape[0] <= kind.unroll_up_to
     with distribute.scope(strategy):
         inputs = keras.Input(shape=input_shape, name="input")
         x = inputs
@@ -71,6 +93,7 @@ def recurrent_network(
                 activation=activation,
                 return_sequences=return_sequences or i < len(widths),
                 dropout=dropout,
+                unroll=unroll,
                 kernel_initializer=initializer_for(activation, seeds.next()),
                 recurrent_initializer=keras.initializers.Orthogonal(seed=seeds.next()),
                 seed=seeds.next(),
@@ -87,7 +110,7 @@ def simple_rnn(
     *,
     task: Any = "regression", outputs: int | None = None, bounds: Any = None, outliers: bool | str = False,
     recurrent_layers: int = 1, units: int | Sequence[int] = 32, return_sequences: bool = True,
-    activation: str = "tanh", dropout: float = 0.0,
+    activation: str = "tanh", dropout: float = 0.0, unroll: bool | str = "auto",
     optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
     compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
@@ -105,7 +128,7 @@ def simple_rnn(
     return recurrent_network(
         "simple_rnn", input_shape, task=task, outputs=outputs, bounds=bounds, outliers=outliers,
         recurrent_layers=recurrent_layers, units=units, return_sequences=return_sequences, activation=activation,
-        dropout=dropout, optimizer=optimizer, learning_rate=learning_rate, label_format=label_format,
+        dropout=dropout, unroll=unroll, optimizer=optimizer, learning_rate=learning_rate, label_format=label_format,
         compile=compile, strategy=strategy, seed=seed, name=name,
     )
 
@@ -117,7 +140,7 @@ def lstm(
     *,
     task: Any = "multiclass", outputs: int | None = None, bounds: Any = None, outliers: bool | str = False,
     recurrent_layers: int = 2, units: int | Sequence[int] = 64, return_sequences: bool = False,
-    activation: str = "tanh", dropout: float = 0.0,
+    activation: str = "tanh", dropout: float = 0.0, unroll: bool | str = "auto",
     optimizer: Any = "adam", learning_rate: float | None = 1e-3, label_format: str = "sparse",
     compile: bool = True, strategy: Any = None, seed: int | None = None, name: str | None = None,
 ) -> Any:
@@ -136,6 +159,6 @@ def lstm(
     """
     return recurrent_network("lstm", input_shape, task=task, outputs=outputs, bounds=bounds, outliers=outliers,
                              recurrent_layers=recurrent_layers, units=units, return_sequences=return_sequences,
-                             activation=activation, dropout=dropout, optimizer=optimizer,
+                             activation=activation, dropout=dropout, unroll=unroll, optimizer=optimizer,
                              learning_rate=learning_rate, label_format=label_format, compile=compile,
                              strategy=strategy, seed=seed, name=name, default_classes=5)

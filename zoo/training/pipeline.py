@@ -21,6 +21,7 @@ from zoo.runtime.compile import use_xla
 from zoo.training.checks import MAX_BATCH_SIZE, check_fit_args, check_fit_data, check_fit_options
 from zoo.utils.arrays import as_samples
 from zoo.utils.validation import (
+    check_auto_bool,
     check_bool,
     check_float,
     check_int,
@@ -208,10 +209,7 @@ def fit(
                                    exclusive_maximum=True)
     if validation_split and validation_data is not None:
         raise invalid_value("validation_split", "must be 0 when validation_data is given", validation_split)
-    if not isinstance(jit_compile, (bool, str)):
-        raise invalid_type("jit_compile", '"auto", True or False', jit_compile)
-    if isinstance(jit_compile, str) and jit_compile != "auto":
-        raise invalid_value("jit_compile", 'must be "auto", True or False', jit_compile)
+    check_auto_bool("jit_compile", jit_compile)
     checked = check_fit_data(model, x, y, sample_weight=kwargs.pop("sample_weight", None),
                              class_weight=kwargs.get("class_weight"), validation_data=validation_data)
     x, y, sample_weight = (None if a is None else _as_array(n, a) for n, a in

@@ -133,6 +133,15 @@ def check_bool(name: str, value: Any) -> bool:
     return value
 
 
+def check_auto_bool(name: str, value: Any) -> bool | str:
+    """Checks a setting that is "auto" (the zoo's measured choice), True or False."""
+    if not isinstance(value, (bool, str)):
+        raise invalid_type(name, '"auto", True or False', value)
+    if isinstance(value, str) and value != "auto":
+        raise invalid_value(name, 'must be "auto", True or False', value)
+    return value
+
+
 def check_seed(value: Any) -> int | None:
     """Checks a `seed` argument: None or a non-negative int."""
     if value is None:

@@ -1,4 +1,5 @@
-"""The zoo's LSTM: Keras's LSTM, trained through TensorFlow's fused kernel on a CPU, with Keras's results."""
+"""The recurrent builders' fast paths give Keras's results: the zoo's LSTM (Keras's LSTM trained through
+TensorFlow's fused kernel on a CPU) and SimpleRNN unrolled on short sequences."""
 
 import numpy as np
 import pytest
@@ -119,3 +120,23 @@ def test_a_saved_zoo_lstm_loads_back_as_itself(tmp_path):
     assert loaded.get_layer("lstm_1").supports_jit is False
     x = np.random.default_rng(0).random((3, 6, 2)).astype("float32")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_simple_rnn_unrolls_short_sequences_on_tensorflow_with_the_loops_losses():
+    import keras
+
+    assert [layer.unroll for layer in zoo.simple_rnn().layers[1:-1]] == [keras.backend.backend() == "tensorflow"]
+    assert zoo.simple_rnn(input_shape=(33, 1)).get_layer("simple_rnn_1").unroll is False  # past 32 steps
+    assert zoo.simple_rnn(input_shape=(33, 1), unroll=True).get_layer("simple_rnn_1").unroll is True
+    assert not any(layer.unroll for layer in zoo.lstm(input_shape=(8, 2)).layers[1:-1])  # its fused kernel
+
+    rng = np.random.default_rng(0)
+    x, y = rng.random((96, 20, 1)).astype("float32"), rng.normal(size=(96, 20, 1)).astype("float32")
+    histories = []
+    for unroll in ("auto", False):
+        model = zoo.simple_rnn(unroll=unroll, seed=0)
+        assert model.get_layer("simple_rnn_1").unroll is (unroll == "auto")
+        histories.append(model.fit(x, y, epochs=3, batch_size=16, shuffle=False, validation_split=0.25,
+                                   verbose=0).history)
+    for key in ("loss", "val_loss", "mae"):
+        np.testing.assert_allclose(histories[0][key], histories[1][key], rtol=1e-5)
