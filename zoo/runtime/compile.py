@@ -7,8 +7,12 @@ On 2 CPU cores with TF 2.21, fed by `zoo.training.pipeline` (samples/s, median o
 | MNIST MLP, 32 | 21-23k | 57k | 94k |
 | MNIST MLP, 256 | | 241k | 265k |
 | CNN, 32 | 5.6-6.2k | 8.7k | 3.9k |
-| SimpleRNN, 32 | | 25k | 50k |
-| LSTM, 32 | | 1.3k | 1.9k |
+| SimpleRNN, 32 (Keras's loop) | | 25k | 50k |
+| LSTM, 32 (Keras's loop) | | 1.3k | 1.9k |
+
+The recurrent builders now avoid most of that loop: the zoo's LSTM trains through
+TensorFlow's fused kernel (`zoo.models.layers.LSTM`: as fast without XLA as Keras's loop
+with it, so it never asks for XLA), and a short SimpleRNN is unrolled (``unroll="auto"``).
 
 So: 32 steps per `tf.function` call everywhere. XLA is a bet per `fit` call, not a model
 property: on a CPU its compile costs 1-1.3 s for an MLP and about 2 s for a recurrent model
@@ -33,7 +37,7 @@ from zoo.utils.validation import check_int, invalid_type
 
 STEPS_PER_EXECUTION = {"tensorflow": 32, "jax": 32}
 # Training steps in one fit call from which XLA's compile pays for itself on a CPU (MLP
-# break-even, measured: about 3,000 steps; SimpleRNN about 2,500; the LSTM about 400).
+# break-even, measured: about 3,000 steps; SimpleRNN about 2,500, unrolled or not).
 XLA_MIN_STEPS = 3000
 # Models a builder compiled, with the compile that did it: their XLA setting is the zoo's to
 # choose per fit until someone compiles them again.
