@@ -279,7 +279,8 @@ def whole_calls(cases: tuple[tuple[Workload, int], ...], *, repeats: int = 3,
     """Times `whole_call` for every way on each (workload, epochs) case; medians over `repeats`.
 
     Returns:
-        One row per case: ``{"workload", "epochs", "<way>_s", "<way>_first_s", "<way>_vs_handwritten"}``.
+        One row per case: ``{"workload", "epochs", "samples", "<way>_s", "<way>_first_s", "<way>_runs",
+        "<way>_vs_handwritten"}``.
     """
     rows = []
     for workload, epochs in cases:
@@ -292,6 +293,7 @@ def whole_calls(cases: tuple[tuple[Workload, int], ...], *, repeats: int = 3,
         for way in WAYS:
             row[f"{way}_s"] = statistics.median(t for t, _ in runs[way])
             row[f"{way}_first_s"] = statistics.median(f for _, f in runs[way])
+            row[f"{way}_runs"] = [round(t, 3) for t, _ in runs[way]]  # every repeat, to judge the spread
         for way in WAYS[1:]:
             row[f"{way}_vs_handwritten"] = row["handwritten_s"] / row[f"{way}_s"]
         rows.append(row)

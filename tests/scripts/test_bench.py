@@ -40,6 +40,7 @@ def test_whole_calls_time_every_way_and_report_the_ratio_to_hand_written_keras(m
     row = rows[0]
     for way in benchmark.WAYS:
         assert 0 < row[f"{way}_first_s"] < row[f"{way}_s"], (way, row)
+        assert row[f"{way}_runs"] == [pytest.approx(row[f"{way}_s"], abs=1e-3)]  # one repeat: its median
     assert row["zoo_fit_vs_handwritten"] == pytest.approx(row["handwritten_s"] / row["zoo_fit_s"])
     table = benchmark.markdown([{"backend": "tensorflow", "matmul_gflops": 1.0, "workloads": [],
                                  "whole_calls": rows, "build_seconds": {}}], "test machine")
