@@ -27,10 +27,14 @@ def _machine() -> str:
             f"Python {platform.python_version()}, keras {keras.__version__}")
 
 
-def _child(args: argparse.Namespace) -> None:
+def _workloads(args: argparse.Namespace) -> tuple:
+    """The workloads to run: the MLP's two with --quick, narrowed by --only."""
     workloads = benchmark.WORKLOADS[:2] if args.quick else benchmark.WORKLOADS
-    if args.only:
-        workloads = benchmark.select(workloads, args.only.split(","))
+    return benchmark.select(workloads, args.only.split(",")) if args.only else workloads
+
+
+def _child(args: argparse.Namespace) -> None:
+    workloads = _workloads(args)
     result = benchmark.run(workloads, repeats=args.repeats, progress=lambda line: print(line, flush=True),
                            builds=not (args.quick or args.whole_only), steady=not args.whole_only)
     with open(args.child, "w") as f:
@@ -49,11 +53,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return _child(args)
-    if args.only:
-        try:  # refused here, before a backend's process starts
-            benchmark.select(benchmark.WORKLOADS, args.only.split(","))
-        except ValueError as error:
-            parser.error(str(error))
+    try:  # refused here, before a backend's process starts
+        _workloads(args)
+    except ValueError as error:
+        parser.error(str(error))
     results = []
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as scratch:

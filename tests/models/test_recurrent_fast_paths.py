@@ -7,15 +7,15 @@ import pytest
 import zoo
 
 
-def _pair(**kwargs):
+def _pair(batch=4, units=6, **kwargs):
     """The zoo's LSTM and Keras's, built on the same input with the same weights."""
     import keras
 
     from zoo.models.layers import LSTM
 
-    fused, plain = LSTM(6, **kwargs), keras.layers.LSTM(6, **kwargs)
+    fused, plain = LSTM(units, **kwargs), keras.layers.LSTM(units, **kwargs)
     for layer in (fused, plain):
-        layer.build((4, 7, 3))
+        layer.build((batch, 7, 3))
     rng = np.random.default_rng(0)
     weights = [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in plain.get_weights()]
     fused.set_weights(weights)
@@ -30,14 +30,18 @@ def _op_types(layer, x, **call):
     return {op.type for op in graph.get_operations()}
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"return_sequences": True}, {"return_state": True},
-                                    {"return_sequences": True, "return_state": True}])
-def test_training_outputs_and_gradients_equal_keras_lstm(kwargs):
+@pytest.mark.parametrize("batch, units, kwargs", [
+    (4, 6, {}), (4, 6, {"return_sequences": True}), (4, 6, {"return_state": True}),
+    (5, 5, {"return_sequences": True, "return_state": True}),  # odd batch, odd units: padded for the kernel
+])
+def test_training_outputs_and_gradients_equal_keras_lstm(batch, units, kwargs):
     import tensorflow as tf
 
-    fused, plain = _pair(**kwargs)
-    x = tf.constant(np.random.default_rng(1).normal(size=(4, 7, 3)).astype("float32"))
-    state = [tf.constant(np.random.default_rng(2).normal(size=(4, 6)).astype("float32")) for _ in range(2)]
+    fused, plain = _pair(batch, units, **kwargs)  # 3 features: an odd width, padded for the kernel
+    x = tf.constant(np.random.default_rng(1).normal(size=(batch, 7, 3)).astype("float32"))
+    state = [tf.constant(np.random.default_rng(2).normal(size=(batch, units)).astype("float32"))
+             for _ in range(2)]
+    assert "BlockLSTM" in _op_types(fused, x.numpy(), training=True)
     results = []
     for layer in (fused, plain):
         with tf.GradientTape() as tape:
@@ -70,6 +74,24 @@ def test_the_training_pass_runs_the_fused_kernel_and_inference_keras_loop():
 def test_configurations_the_kernel_cannot_run_keep_keras_loop(kwargs):
     fused, _ = _pair(**kwargs)
     assert "BlockLSTM" not in _op_types(fused, np.zeros((4, 7, 3), "float32"), training=True)
+    assert fused.supports_jit is True  # Keras's loop: XLA stays available (zoo.fit's choice in a long call)
+
+
+def test_an_odd_batch_and_input_width_train_without_tensorflow_warnings(tmp_path):
+    import subprocess
+    import sys
+
+    from procs import zoo_env
+
+    script = ("import numpy as np, zoo\n"
+              "m = zoo.lstm(input_shape=(5, 1), units=3, seed=0)\n"
+              "m.fit(np.zeros((9, 5, 1), 'float32'), np.zeros(9, 'int64'), batch_size=3, epochs=2, verbose=0)\n"
+              "print('trained', [type(l).__name__ for l in m.layers])\n")
+    done = subprocess.run([sys.executable, "-c", script], env=zoo_env(tmp_path, TF_CPP_MIN_LOG_LEVEL="0"),
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "trained ['InputLayer', 'LSTM', 'LSTM', 'Dense']" in done.stdout
+    assert "BlockLSTM" not in done.stderr, done.stderr[-2000:]  # 1 feature, 3 units, batch 3: padded
 
 
 def test_a_masked_call_keeps_keras_loop():

@@ -73,3 +73,15 @@ def test_whole_calls_run_on_mnist_sized_data_and_one_small_set():
     samples = {(name, epochs, n) for name, epochs, n in benchmark.WHOLE_CALLS}
     assert ("cnn b32", 2, 20_000) in samples and ("mnist_mlp b32", 1, 60_000) in samples  # issue #20's table
     assert {name for name, _, _ in benchmark.WHOLE_CALLS} == {w.name for w in benchmark.WORKLOADS}
+
+
+def test_bench_refuses_an_only_outside_quick_before_starting_a_backend(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench.py")
+    done = subprocess.run([sys.executable, script, "--quick", "--only", "lstm", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "`only` must name workloads" in done.stderr and "Received: only='lstm'" in done.stderr
+    assert not os.listdir(tmp_path)

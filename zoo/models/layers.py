@@ -162,24 +162,40 @@ def _fused_lstm_kernel(sequences: Any, h0: Any, c0: Any, kernel: Any, recurrent_
     with the gates as i, c, f, o. Its registered gradient flows back through the reordering
     to Keras's variables. ``forget_bias=0`` and no cell clip: Keras adds neither.
 
+    An odd input width or number of units, with an odd batch, makes the kernel log a warning
+    at every step ("BlockLSTMOp is inefficient"); both are padded to even. A zero feature
+    with zero weights adds nothing, and a unit with zero weights, bias and state keeps a
+    zero state and output (its gates see 0: ``c = 0.5 * 0 + 0.5 * tanh(0)``), so the real
+    units compute exactly what they would alone.
+
     Returns:
         ``(h, c)``, each ``(time, batch, units)``.
     """
     import tensorflow as tf
 
-    def icfo(tensor: Any, axis: int) -> Any:
-        i, f, c, o = tf.split(tensor, 4, axis=axis)
-        return tf.concat([i, c, f, o], axis=axis)
+    units = recurrent_kernel.shape[0]
+    extra = units % 2
 
-    weights = icfo(tf.concat([kernel, recurrent_kernel], axis=0), axis=1)
+    def gates(tensor: Any, axis: int) -> Any:  # i, f, c, o -> i, c, f, o, each padded to even
+        i, f, c, o = tf.split(tensor, 4, axis=axis)
+        padding = [[0, 0]] * len(tensor.shape)
+        padding[axis] = [0, extra]
+        return tf.concat([tf.pad(gate, padding) for gate in (i, c, f, o)], axis=axis)
+
+    if sequences.shape[-1] is not None and sequences.shape[-1] % 2:
+        sequences = tf.pad(sequences, [[0, 0], [0, 0], [0, 1]])
+        kernel = tf.pad(kernel, [[0, 1], [0, 0]])
+    recurrent_kernel = tf.pad(recurrent_kernel, [[0, extra], [0, 0]])
+    h0, c0 = (tf.pad(state, [[0, 0], [0, extra]]) for state in (h0, c0))
+    weights = gates(tf.concat([kernel, recurrent_kernel], axis=0), axis=1)
     time_major = tf.transpose(sequences, [1, 0, 2])
-    no_peephole = tf.zeros(tf.shape(bias)[:1] // 4, dtype=sequences.dtype)
+    no_peephole = tf.zeros([units + extra], dtype=sequences.dtype)
     out = tf.raw_ops.BlockLSTM(
         seq_len_max=tf.cast(tf.shape(time_major)[0], tf.int64), x=time_major, cs_prev=c0, h_prev=h0, w=weights,
-        wci=no_peephole, wcf=no_peephole, wco=no_peephole, b=icfo(bias, axis=0), forget_bias=0.0, cell_clip=-1.0,
+        wci=no_peephole, wcf=no_peephole, wco=no_peephole, b=gates(bias, axis=0), forget_bias=0.0, cell_clip=-1.0,
         use_peephole=False,
     )
-    return out.h, out.cs
+    return out.h[..., :units], out.cs[..., :units]
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -196,14 +212,17 @@ class LSTM(keras.layers.LSTM):
     models hold only standard ops.
 
     The fused pass runs when the layer keeps Keras's cuDNN conditions (``tanh`` and
-    ``sigmoid``, a bias, no unrolling, no recurrent dropout, forwards) with float32
-    weights, ``use_cudnn="auto"``, no mask and no input dropout in the call; otherwise
-    Keras's loop runs. Outputs and gradients equal Keras's within float32 round-off
-    (tested). On 2 CPU cores the notes' LSTM (100 steps, 2 x 64 units, batch 32) trains
-    about 2x faster per epoch and its first epoch traces about 1 s sooner
-    (``scripts/bench.py``). XLA cannot compile ``BlockLSTM``, so such a layer reports
-    ``supports_jit = False``, as Keras's LSTM does on the cuDNN path; without XLA it
-    trains as fast as Keras's LSTM with XLA.
+    ``sigmoid``, a bias, no unrolling, no dropout, forwards) with float32 weights,
+    ``use_cudnn="auto"`` and no mask in the call; otherwise Keras's loop runs. Outputs and
+    gradients equal Keras's within float32 round-off (tested). On 2 CPU cores the notes'
+    LSTM (100 steps, 2 x 64 units, batch 32) trains about 2x faster per epoch and its
+    first epoch traces about 1 s sooner (``scripts/bench.py``).
+
+    Like Keras's cuDNN path, the fused pass has limits: XLA cannot compile ``BlockLSTM``
+    (so such a layer reports ``supports_jit = False``, and Keras's trainer runs it without
+    XLA, as fast as Keras's loop with XLA), and TensorFlow has no second-order gradient
+    for it. For XLA in your own ``tf.function(jit_compile=True)`` or a gradient of a
+    gradient, pass ``use_cudnn=False``: Keras's loop everywhere.
 
     Args:
         *args, **kwargs: As for `keras.layers.LSTM`.
@@ -221,14 +240,14 @@ class LSTM(keras.layers.LSTM):
 
         cell = self.cell
         return (self.use_cudnn == "auto" and not self.unroll and not self.go_backwards
-                and not cell.recurrent_dropout and cell.use_bias
+                and not cell.dropout and not cell.recurrent_dropout and cell.use_bias
                 and cell.activation in (keras.activations.tanh, tf.tanh)
                 and cell.recurrent_activation in (keras.activations.sigmoid, tf.sigmoid)
                 and self.dtype_policy.variable_dtype == "float32" and self.compute_dtype == "float32"
                 and not tf.config.list_logical_devices("GPU"))
 
     def inner_loop(self, sequences: Any, initial_state: Any, mask: Any, training: bool = False) -> Any:
-        if not training or mask is not None or self.dropout or not self._fusable():
+        if not training or mask is not None or not self._fusable():
             return super().inner_loop(sequences, initial_state, mask, training=training)
         cell = self.cell
         h, c = _fused_lstm_kernel(sequences, initial_state[0], initial_state[1], cell.kernel.value,
