@@ -60,13 +60,18 @@ def wait_for(condition, timeout, interval=0.1):
 
 
 def csv_rows(path):
-    """The rows of a CSV file being written by another process ([] until it exists)."""
+    """The complete rows of a CSV file being written by another process ([] until it exists).
+
+    A line still being written (no newline yet, the header included) is left out: read
+    mid-write, a half header would otherwise give rows without their columns.
+    """
     import csv
 
     if not path.exists():
         return []
     with open(path) as f:
-        return list(csv.DictReader(f))
+        text = f.read()
+    return list(csv.DictReader(text[: text.rfind("\n") + 1].splitlines()))
 
 
 def kill_then_rerun(args, env, logs, progress, *, minimum, total, timeout=180, sig=signal.SIGKILL):
