@@ -76,3 +76,12 @@ def test_a_second_run_on_the_same_folder_is_refused_at_once(tmp_path):
                       f"(pid {first.pid}: zoo train mlp --dataset digits); wait for it to finish or use another "
                       "output folder"], second.stderr
     assert "Epoch" not in second.stderr + second.stdout, "refused before any training"
+
+
+def test_csv_rows_leaves_out_a_line_still_being_written(tmp_path):
+    path = tmp_path / "history.csv"
+    for partial in ("epo", "epoch,loss\n", "epoch,loss\n0,1."):  # read while CSVLogger writes
+        path.write_text(partial)
+        assert csv_rows(path) == []
+    path.write_text("epoch,loss\n0,1.5\n1,1.2")
+    assert csv_rows(path) == [{"epoch": "0", "loss": "1.5"}]

@@ -62,7 +62,7 @@ def recurrent_network(
     *,
     task: Any, outputs: Any, bounds: Any, outliers: Any, recurrent_layers: Any, units: Any, return_sequences: Any,
     activation: Any, dropout: Any, optimizer: Any, learning_rate: Any, label_format: Any, compile: Any,
-    strategy: Any, seed: Any, name: Any, unroll: Any = "auto", default_classes: int | None = None,
+    strategy: Any, seed: Any, name: Any, unroll: Any, default_classes: int | None = None,
 ) -> Any:
     """The recurrent trunk: ``{cell}_1..n`` layers, then the head.
 

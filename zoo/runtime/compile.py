@@ -133,5 +133,4 @@ def _xla_is_faster_on_cpu(model: Any) -> bool:
 
     convolutions = (keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D, keras.layers.DepthwiseConv2D,
                     keras.layers.SeparableConv2D, keras.layers.Conv2DTranspose)
-    layers = list(model._flatten_layers())
-    return all(layer.supports_jit for layer in layers) and not any(isinstance(layer, convolutions) for layer in layers)
+    return not any(isinstance(layer, convolutions) for layer in model._flatten_layers())
