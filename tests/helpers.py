@@ -1,6 +1,7 @@
 """Helpers shared by the tests."""
 
 import contextlib
+import gc
 import os
 
 import numpy as np
@@ -32,3 +33,19 @@ def env_var(name, value):
             del os.environ[name]
         else:
             os.environ[name] = previous
+
+
+class _DiesDelivering:
+    """Delivers SIGTERM's interrupt from ``__del__``, where Python prints the raise and drops it (as in TF's GC)."""
+
+    def __del__(self):
+        from zoo.app.cli import Terminated
+        from zoo.utils.signals import deliver
+
+        deliver(Terminated())
+
+
+def lose_an_interrupt():
+    """Delivers an interrupt the way the `zoo` command's handler does, where Python loses its raise."""
+    _DiesDelivering()
+    gc.collect()

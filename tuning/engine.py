@@ -40,7 +40,7 @@ from keras_tuner.src.engine.oracle import _maybe_infer_direction_from_objective 
 from tuning.distributed import LEASE, LeaseKeeper, StopOnLostChief, ZooOracleClient, is_chief, is_worker, serve
 from zoo.training.backup import checkpoint_bytes
 from zoo.utils.files import DamagedStateError, ensure_free_space, write_json
-from zoo.utils.signals import uninterrupted
+from zoo.utils.signals import check_interrupt, uninterrupted
 
 TRIAL_FILE = "zoo_trial.json"
 GC_EVERY = 5  # builds between full garbage collections
@@ -133,6 +133,7 @@ class TrialMonitor(_keras_callback_base()):  # type: ignore[misc]
         self._epoch_start = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        check_interrupt()  # a Ctrl-C or SIGTERM Python lost during the epoch stops the search here
         self.epoch_seconds.append(time.perf_counter() - self._epoch_start)
         logs = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0}
         if not all(math.isfinite(logs.get(name, 0.0)) for name in ("loss", "val_loss")):
@@ -404,6 +405,18 @@ class ZooTuner(kt.Tuner):
             serve(self.oracle)
             return
         super().search(*fit_args, **fit_kwargs)
+
+    def pre_create_trial(self) -> None:
+        check_interrupt()
+        super().pre_create_trial()
+
+    def _try_run_and_update_trial(self, trial: Any, *fit_args: Any, **fit_kwargs: Any) -> None:
+        super()._try_run_and_update_trial(trial, *fit_args, **fit_kwargs)
+        # KerasTuner records any error as the trial's own (FAILED or INVALID). After an interrupt
+        # Python lost (zoo.utils.signals), the error is the interrupt's: the search stops and the
+        # trial, never ended, runs again on resume.
+        if trial.status != trial_module.TrialStatus.COMPLETED:
+            check_interrupt()
 
     def _try_build(self, hp: Any) -> Any:
         # KerasTuner collects garbage twice per build (0.3 s each, a sixth of a 20-epoch trial

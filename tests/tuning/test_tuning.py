@@ -491,3 +491,34 @@ def test_a_search_releases_its_trials_step_graphs_and_never_the_users(tmp_path, 
     with tf.GradientTape() as tape:
         out = mine(v)
     assert float(tape.gradient(out, v)) == 6.0  # the user's graph still differentiates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("then", ["goes_on", "raises"])
+def test_an_interrupt_python_lost_in_a_trial_stops_the_search_and_fails_no_trial(tmp_path, then):
+    import keras
+    from helpers import lose_an_interrupt
+
+    from zoo.app.cli import Terminated
+    from zoo.utils.signals import quiet_lost_interrupts, reset_interrupt
+
+    class LoseOneInTrialTwo(keras.callbacks.Callback):
+        epochs_seen = []  # shared by the per-execution copies KerasTuner makes
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs_seen.append(epoch)
+            if len(self.epochs_seen) == 3:  # trial two's first epoch
+                lose_an_interrupt()  # as when TF's garbage collection ran the signal handler
+                if then == "raises":
+                    raise SystemError("bad argument to internal function")  # C code's take on it
+
+    x, y = _digits(200)
+    tuner = tuning.make_tuner("random", _mlp_hm(), max_trials=3, directory=tmp_path, seed=0)
+    try:
+        with quiet_lost_interrupts(), pytest.raises(Terminated):
+            tuning.run_search(tuner, x, y, epochs=2, callbacks=[LoseOneInTrialTwo()])
+    finally:
+        reset_interrupt()
+    assert len(LoseOneInTrialTwo.epochs_seen) == 3, "stopped at the epoch the interrupt came in"
+    states = {p.parent.name: json.loads(p.read_text())["status"] for p in (tmp_path / "mlp").glob("trial_*/trial.json")}
+    assert states == {"trial_0": "COMPLETED", "trial_1": "RUNNING"}, "trial two is the interrupt's: it runs on resume"

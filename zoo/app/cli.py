@@ -21,7 +21,7 @@ from typing import Any
 from zoo import registry
 from zoo.data.tasks import DATASETS
 from zoo.registry import TASKS
-from zoo.utils.signals import deliver
+from zoo.utils.signals import check_interrupt, deliver, quiet_lost_interrupts, reset_interrupt
 from zoo.utils.validation import check_choice, check_duration, check_file_target, check_int
 
 
@@ -419,18 +419,27 @@ def _interrupt(signum: int, frame: Any) -> None:
 def _sigterm_as_interrupt() -> Iterator[None]:
     """While a command runs, SIGTERM stops it the way Ctrl-C does, and neither cuts a checkpoint write.
 
-    Both are raised at once, or after the `zoo.utils.signals.uninterrupted` write in progress.
+    Both are raised at once, or after the `zoo.utils.signals.uninterrupted` write in progress;
+    one that Python lost (`zoo.utils.signals`) is raised again at the next safe point.
     Handlers can only be installed from the main thread; elsewhere Python's defaults stay.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    reset_interrupt()
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        with quiet_lost_interrupts():
+            try:
+                yield
+            except Exception:
+                check_interrupt()  # an error the interrupt caused (a SystemError out of C code) is the interrupt
+                raise
+            check_interrupt()  # one lost on the way (in a __del__) still stops the command
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        reset_interrupt()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

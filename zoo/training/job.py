@@ -22,6 +22,7 @@ from zoo.models.heads import Head
 from zoo.runtime import distribute
 from zoo.training.checks import check_train_args
 from zoo.utils.files import folder_lock, write_json
+from zoo.utils.signals import check_interrupt
 from zoo.utils.validation import (
     check_bool,
     check_float,
@@ -263,6 +264,8 @@ class DivergedError(RuntimeError):
 def stop_on_non_finite() -> Any:
     """A Keras callback that stops training at the first non-finite training or validation loss.
 
+    At each epoch's end it also raises a Ctrl-C or SIGTERM that Python lost (`zoo.utils.signals`).
+
     Its ``epoch`` attribute is then that epoch (1-based); None while every loss is finite.
     Made on demand so that importing this module never imports Keras.
     """
@@ -281,6 +284,7 @@ def stop_on_non_finite() -> Any:
             self._check((logs or {}).get("loss"))
 
         def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+            check_interrupt()  # a Ctrl-C or SIGTERM Python lost during the epoch stops here
             for name in ("loss", "val_loss"):
                 self._check((logs or {}).get(name))
 
