@@ -170,3 +170,32 @@ def test_a_refused_train_leaves_no_output_folder_behind(tmp_path):
         zoo.train("cnn", dataset="iris", out=tmp_path / "new" / "out")
     assert not (tmp_path / "new").exists() or not any((tmp_path / "new").iterdir())
     assert not (tmp_path / "new" / "out").exists()
+
+
+class _LoseInterruptAt(keras.callbacks.Callback):
+    """Loses a SIGTERM's interrupt during `epoch` (0-based), as when TF's garbage collection ran the handler."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            from helpers import lose_an_interrupt
+
+            lose_an_interrupt()
+
+
+def test_an_interrupt_python_lost_stops_the_run_at_the_epoch_end_with_its_backup(tmp_path):
+    from zoo.app.cli import Terminated
+    from zoo.utils.signals import quiet_lost_interrupts, reset_interrupt
+
+    try:
+        with quiet_lost_interrupts(), pytest.raises(Terminated):
+            zoo.train("mlp", dataset="iris", epochs=8, patience=100, out=tmp_path, verbose=0,
+                      callbacks=[_LoseInterruptAt(2)])
+    finally:
+        reset_interrupt()
+    backup = tmp_path / "mlp" / "backup"
+    assert json.loads((backup / "training_metadata.json").read_text())["epoch"] == 3, "the epoch it came in finished and was kept"
+    assert not (tmp_path / "mlp" / "model.keras").exists()
