@@ -27,6 +27,8 @@ from typing import Any
 import keras_tuner as kt
 from keras_tuner.src.engine import trial as trial_module
 
+from zoo.utils.signals import check_interrupt
+
 LEASE = 30.0  # seconds without a word from a worker (or the chief) before it counts as gone
 FIRST_CONTACT = 600.0  # seconds a chief waits for its first worker, and a worker for its chief to start
 HEARTBEAT = "#heartbeat"  # suffix of a heartbeat's tuner id: the chief records it and never starts a trial
@@ -281,6 +283,7 @@ def serve(oracle: Any) -> None:
     try:
         while True:
             time.sleep(1.0)
+            check_interrupt()  # one Python lost (zoo.utils.signals) stops the chief too
             oracle.expire_leases()
             if servicer.stop_triggered:
                 oracle._zoo_stopped = True
