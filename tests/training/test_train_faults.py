@@ -199,3 +199,29 @@ def test_an_interrupt_python_lost_stops_the_run_at_the_epoch_end_with_its_backup
     backup = tmp_path / "mlp" / "backup"
     assert json.loads((backup / "training_metadata.json").read_text())["epoch"] == 3, "the epoch it came in finished and was kept"
     assert not (tmp_path / "mlp" / "model.keras").exists()
+
+
+class _LoseInterruptAndStop(keras.callbacks.Callback):
+    """Loses an interrupt and ends `fit` early without an error, as a data iterator cut short does."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            from helpers import lose_an_interrupt
+
+            lose_an_interrupt()
+            self.model.stop_training = True
+
+
+def test_a_fit_cut_short_by_a_lost_interrupt_saves_no_model_and_keeps_the_backup(tmp_path):
+    from zoo.app.cli import Terminated
+    from zoo.utils.signals import quiet_lost_interrupts, reset_interrupt
+
+    try:
+        # The user's callbacks come last: the run's own epoch-end check has passed when it loses the interrupt.
+        with quiet_lost_interrupts(), pytest.raises(Terminated):
+            zoo.train("mlp", dataset="iris", epochs=8, patience=100, out=tmp_path, verbose=0,
+                      callbacks=[_LoseInterruptAndStop()])
+    finally:
+        reset_interrupt()
+    assert (tmp_path / "mlp" / "backup" / "training_metadata.json").is_file(), "the run resumes from its backup"
+    assert not (tmp_path / "mlp" / "model.keras").exists()

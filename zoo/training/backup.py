@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from zoo.utils.files import DamagedStateError, ensure_free_space
-from zoo.utils.signals import uninterrupted
+from zoo.utils.signals import check_interrupt, uninterrupted
 
 WEIGHTS = "latest.weights.h5"
 METADATA = "training_metadata.json"
@@ -77,6 +77,10 @@ class ZooBackupAndRestore(_keras_backup_base()):  # type: ignore[misc]
             f"the training backup in {self.backup_dir!r} is damaged and neither generation loads "
             f"({'; '.join(problems)}); delete that folder to start this run afresh (the finished epochs are "
             "kept in history.csv but the weights are lost)")
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        check_interrupt()  # training cut short by a lost Ctrl-C or SIGTERM keeps its backup to resume from
+        super().on_train_end(logs)
 
     def _save_model(self) -> None:
         os.makedirs(self.backup_dir, exist_ok=True)

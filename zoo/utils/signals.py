@@ -9,8 +9,8 @@ the end of the section.
 A raise at whatever line is running can also be lost: in a ``__del__`` (TensorFlow frees
 traced functions there) Python prints it and goes on, and inside C code it may come out
 as a ``SystemError``. So a delivered interrupt stays requested: `check_interrupt` raises
-it again at the next safe point (an epoch's end, a trial's end, a state write), and
-`interrupt_requested` lets a caller tell an error caused by the interrupt from a real one.
+it again at the next safe point (an epoch's end, a trial's end, a state write); the `zoo`
+command also takes an error raised after one as the interrupt's doing.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ _requested: type[BaseException] | None = None
 
 @contextlib.contextmanager
 def uninterrupted() -> Iterator[None]:
-    """Defers an interrupt delivered through `deliver` until the block has finished."""
+    """Defers an interrupt delivered through `deliver` until the block has finished; then raises it.
+
+    The block's end is also a safe point: an interrupt delivered earlier and lost is raised there.
+    """
     global _depth
     _depth += 1
     try:
@@ -55,11 +58,6 @@ def check_interrupt() -> None:
     """Raises the interrupt delivered earlier, if any (outside an `uninterrupted` block)."""
     if _requested is not None and not _depth:
         raise _requested()
-
-
-def interrupt_requested() -> type[BaseException] | None:
-    """The type of the interrupt delivered since the last `reset_interrupt`, or None."""
-    return _requested
 
 
 def reset_interrupt() -> None:
