@@ -106,7 +106,8 @@ class TrialMonitor(_keras_callback_base()):  # type: ignore[misc]
     """Follows one execution of a trial epoch by epoch.
 
     Keeps the best epoch's logs and weights (by `sort_key`), stops on a non-finite
-    loss, and asks the pruner after every epoch.
+    loss, asks the pruner after every epoch, and raises there a Ctrl-C or SIGTERM that
+    Python lost (`zoo.utils.signals`).
 
     Args:
         objective: The search's `keras_tuner.Objective`.
@@ -338,7 +339,7 @@ def repair_trials(oracle: Any) -> list[str]:
             trial_module.Trial.load(path)
             continue
         except Exception:  # noqa: BLE001  missing, empty, or not a trial: rebuilt below
-            pass
+            check_interrupt()  # unless the error was a lost Ctrl-C's: then the trial is left as it is
         record = read_trial_files(project).get(trial_id, {})
         trial = trial_module.Trial(space.copy(), trial_id=trial_id, status=trial_module.TrialStatus.FAILED)
         if record.get("values") and record.get("metrics") and not record.get("nonfinite_at"):

@@ -225,3 +225,25 @@ def test_a_fit_cut_short_by_a_lost_interrupt_saves_no_model_and_keeps_the_backup
         reset_interrupt()
     assert (tmp_path / "mlp" / "backup" / "training_metadata.json").is_file(), "the run resumes from its backup"
     assert not (tmp_path / "mlp" / "model.keras").exists()
+
+
+def test_a_backup_load_broken_by_a_lost_interrupt_is_not_taken_for_damage(tmp_path, monkeypatch):
+    from helpers import lose_an_interrupt
+
+    from zoo.app.cli import Terminated
+    from zoo.utils.signals import quiet_lost_interrupts, reset_interrupt
+
+    backup = _crashed_run(tmp_path)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in backup.iterdir())
+
+    def load_cut_by_an_interrupt(self, *args, **kwargs):
+        lose_an_interrupt()
+        raise SystemError("bad argument to internal function")  # what C code makes of the interrupt
+
+    monkeypatch.setattr(keras.Model, "load_weights", load_cut_by_an_interrupt)
+    try:
+        with quiet_lost_interrupts(), pytest.raises(Terminated):  # not the older generation, not "damaged"
+            zoo.train("mlp", dataset="iris", epochs=8, patience=100, out=tmp_path, verbose=0)
+    finally:
+        reset_interrupt()
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in backup.iterdir()) == before

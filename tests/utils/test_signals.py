@@ -54,3 +54,29 @@ def test_the_zoo_command_stops_on_a_lost_interrupt_and_on_the_error_it_caused(mo
         with _sigterm_as_interrupt():  # without an interrupt an error is itself
             raise SystemError("bad argument to internal function")
     check_interrupt()
+
+
+def test_an_interrupt_belongs_to_the_main_thread(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+    raised = []
+
+    def write_in_a_server_thread():  # a tuning chief's gRPC thread, holding KerasTuner's oracle lock
+        try:
+            with uninterrupted():
+                pass
+            check_interrupt()
+        except BaseException as err:  # noqa: BLE001
+            raised.append(err)
+
+    try:
+        lose_an_interrupt()
+        thread = threading.Thread(target=write_in_a_server_thread)
+        thread.start()
+        thread.join(timeout=10)
+        assert raised == [], "raised in a thread that holds a lock, it would never be released"
+        with pytest.raises(Terminated):
+            check_interrupt()
+    finally:
+        reset_interrupt()

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from zoo import registry
+from zoo.utils.signals import check_interrupt
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Tour:
             try:
                 result = step(self)
             except Exception as err:  # keep touring; the page and the exit code report it
+                check_interrupt()  # unless a lost Ctrl-C or SIGTERM caused it: then the tour stops
                 self.failures.append(title)
                 print(f"[tour {i}/{len(steps)}] FAILED: {type(err).__name__}: {err}", flush=True)
                 continue
@@ -363,6 +365,7 @@ def write_results(tour: Tour) -> list[dict[str, Any]]:
                              train_samples_per_sec=card.train_samples_per_sec, train_seconds=card.train_seconds,
                              repeats=5 if tour.quick else 30)
         except Exception as err:  # keep the page; the exit code reports it
+            check_interrupt()
             tour.failures.append(f"results of {card.name}")
             print(f"[tour] results of {card.name} FAILED: {type(err).__name__}: {err}", flush=True)
             continue

@@ -32,7 +32,8 @@ class ZooBackupAndRestore(_keras_backup_base()):  # type: ignore[misc]
     """``keras.callbacks.BackupAndRestore`` with atomic, space-checked, interrupt-proof generations.
 
     Args:
-        backup_dir: The folder of the backup (removed when training ends).
+        backup_dir: The folder of the backup (removed when training ends, kept when a Ctrl-C or
+            SIGTERM cut it short).
     """
 
     def __init__(self, backup_dir: str) -> None:
@@ -63,6 +64,7 @@ class ZooBackupAndRestore(_keras_backup_base()):  # type: ignore[misc]
                 os.symlink(os.path.abspath(weights), readable)
                 self.model.load_weights(readable)
             except Exception as err:  # noqa: BLE001  any failure means: try the older generation
+                check_interrupt()  # unless it was a lost Ctrl-C's doing
                 problems.append(f"{os.path.basename(weights)}: {' '.join(str(err).split())[:160]}")
                 continue
             finally:

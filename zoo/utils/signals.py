@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,8 +31,14 @@ def uninterrupted() -> Iterator[None]:
     """Defers an interrupt delivered through `deliver` until the block has finished; then raises it.
 
     The block's end is also a safe point: an interrupt delivered earlier and lost is raised there.
+    Interrupts belong to the main thread (Python runs signal handlers there): in another thread
+    (a tuning chief's gRPC threads, which hold KerasTuner's oracle lock) the block neither defers
+    nor raises anything.
     """
     global _depth
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     _depth += 1
     try:
         yield
@@ -55,9 +62,10 @@ def deliver(error: BaseException) -> None:
 
 
 def check_interrupt() -> None:
-    """Raises the interrupt delivered earlier, if any (outside an `uninterrupted` block)."""
-    if _requested is not None and not _depth:
-        raise _requested()
+    """Raises the interrupt delivered earlier, if any (in the main thread, outside an `uninterrupted` block)."""
+    requested = _requested
+    if requested is not None and not _depth and threading.current_thread() is threading.main_thread():
+        raise requested()
 
 
 def reset_interrupt() -> None:
