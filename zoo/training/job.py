@@ -226,7 +226,6 @@ def fit_and_record(
 
         fit(model, data.x_train, data.y_train, epochs=epochs, batch_size=batch_size, seed=seed,
             validation_split=validation_split, callbacks=cbs + list(callbacks or []), verbose=verbose)
-    check_interrupt()  # a fit cut short by a lost Ctrl-C or SIGTERM saves no model
     seconds = time.perf_counter() - start
     shutil.rmtree(backup, ignore_errors=True)  # a diverged run resumed would only diverge again
     if stop.epoch is not None:
