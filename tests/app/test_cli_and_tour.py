@@ -115,3 +115,25 @@ def test_the_tour_stops_on_sigterm_with_one_line_and_frees_its_folder(tmp_path):
     assert lines == ["zoo tour: terminated (SIGTERM); run the same command again to resume"], lines
     assert not list((tmp_path / "tour").rglob(".tmp-*")), "nothing half-written"
     assert not list(tmp_path.glob(".tour.zoo-*.lock")), "the folder is free for the next run"
+
+
+def test_a_tour_step_broken_by_a_lost_interrupt_stops_the_tour_instead_of_failing(tmp_path):
+    from helpers import lose_an_interrupt
+
+    from zoo.app import tour as tour_module
+    from zoo.app.cli import Terminated
+    from zoo.utils.signals import quiet_lost_interrupts, reset_interrupt
+
+    ran = []
+
+    def broken(tour):
+        lose_an_interrupt()
+        raise SystemError("bad argument to internal function")  # what C code makes of the interrupt
+
+    tour = tour_module.Tour(str(tmp_path / "tour"), quick=True, seed=0)
+    try:
+        with quiet_lost_interrupts(), pytest.raises(Terminated):
+            tour.run([("broken", broken), ("next", lambda t: ran.append("next") or [])])
+    finally:
+        reset_interrupt()
+    assert tour.failures == [] and ran == [], "neither reported as a failed step nor toured on"

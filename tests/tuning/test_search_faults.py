@@ -163,3 +163,31 @@ def test_a_chief_whose_trials_keep_failing_stops_the_search_and_exits(tmp_path):
     log = (tmp_path / "chief.log").read_text()
     assert "[tune] chief: Number of consecutive failures exceeded the limit of 3" in log, log[-2000:]
     assert sorted(_trials(tmp_path / "out" / "mlp").values()) == ["FAILED"] * 3
+
+
+def test_a_trial_file_unreadable_because_of_a_lost_interrupt_is_not_rebuilt_as_failed(tmp_path, monkeypatch):
+    import keras_tuner as kt
+    from helpers import lose_an_interrupt
+    from keras_tuner.src.engine import trial as trial_module
+
+    from tuning.engine import repair_trials
+    from zoo.app.cli import Terminated
+    from zoo.utils.signals import quiet_lost_interrupts, reset_interrupt
+
+    project = tmp_path / "p"
+    (project / "trial_0").mkdir(parents=True)
+    (project / "oracle.json").write_text(json.dumps({"hyperparameters": kt.HyperParameters().get_config(),
+                                                     "start_order": ["0"], "end_order": []}))
+
+    def load_cut_by_an_interrupt(path):
+        lose_an_interrupt()
+        raise SystemError("bad argument to internal function")  # what C code makes of the interrupt
+
+    monkeypatch.setattr(trial_module.Trial, "load", load_cut_by_an_interrupt)
+    oracle = type("Oracle", (), {"_project_dir": str(project)})()
+    try:
+        with quiet_lost_interrupts(), pytest.raises(Terminated):
+            repair_trials(oracle)
+    finally:
+        reset_interrupt()
+    assert not (project / "trial_0" / "trial.json").exists(), "never recorded as a FAILED trial"
